@@ -1,0 +1,233 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VelesDb.Core.Diagnostics;
+using VelesDb.Core.Distance;
+using VelesDb.Core.Errors;
+using VelesDb.Core.Storage;
+
+namespace VelesDb.Core.Collections;
+
+/// <summary>
+/// A named set of points inside a <see cref="VelesDatabase"/>. Thread-safe: any number of readers
+/// run in parallel; writes are serialised per collection and block readers only while they are
+/// applied in memory, not while they wait for the disk.
+/// </summary>
+/// <remarks>
+/// Rows: every live point occupies a row; in a vector collection the row is also its slot in
+/// <c>vectors.dat</c>. A row freed by a delete or a replace is reused only after the next
+/// checkpoint, so the checkpoint's rows and payload records are never overwritten while it is
+/// the recovery base.
+/// </remarks>
+public sealed partial class Collection : IDisposable
+{
+    private readonly string _directory;
+    private readonly VelesDatabaseOptions _options;
+    private readonly ILogger _logger;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<ulong, int> _rowById = [];
+    private readonly Stack<int> _freeRows = new();
+    private readonly List<int> _pendingFreeRows = [];
+    private readonly Lock _sortedIdsLock = new();
+
+    private ulong[] _idByRow = new ulong[16];
+    private bool[] _liveByRow = new bool[16];
+    private uint[] _vectorCrcByRow = new uint[16];
+    private long[] _payloadOffsetByRow = new long[16];
+    private int[] _payloadLengthByRow = new int[16];
+    private JsonElement[] _payloadByRow = new JsonElement[16];
+    private int _rowHighWater;
+    private long _payloadDeadBytes;
+
+    private VectorFile? _vectors;
+    private PayloadLog _payloads = null!;
+    private WriteAheadLog _wal = null!;
+    private ulong[]? _sortedIds;
+    private bool _disposed;
+    private string? _deletedMessage;
+
+    private Collection(string directory, CollectionConfig config, VelesDatabaseOptions options, ILogger logger)
+    {
+        _directory = directory;
+        _options = options;
+        _logger = logger;
+        Name = config.Name;
+        Kind = config.Kind == "metadata" ? CollectionKind.Metadata : CollectionKind.Vector;
+        Dimension = config.Dimension;
+        Metric = DistanceMetrics.Parse(config.Metric);
+        StorageMode = StorageModes.Parse(config.StorageMode);
+    }
+
+    /// <summary>The collection name.</summary>
+    public string Name { get; }
+
+    /// <summary>Vector or metadata-only.</summary>
+    public CollectionKind Kind { get; }
+
+    /// <summary>Vector dimension (0 for metadata collections).</summary>
+    public int Dimension { get; }
+
+    /// <summary>The distance metric, fixed at creation.</summary>
+    public DistanceMetric Metric { get; }
+
+    /// <summary>The storage mode recorded at creation.</summary>
+    public StorageMode StorageMode { get; }
+
+    /// <summary>What recovery found when the collection was opened.</summary>
+    public RecoveryReport Recovery { get; private set; } = new();
+
+    /// <summary>Number of live points.</summary>
+    public long Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                ThrowIfDisposed();
+                return _rowById.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>A summary for listings.</summary>
+    public CollectionInfo Info => new(Name, Kind, Dimension, Kind == CollectionKind.Vector ? Metric.ToCanonicalName() : "none", StorageMode, Count);
+
+    /// <summary>
+    /// Makes every acknowledged write durable: fsyncs the WAL (needed in
+    /// <see cref="DurabilityMode.FlushOnly"/>); in <see cref="DurabilityMode.None"/>, where there is no
+    /// WAL, it checkpoints.
+    /// </summary>
+    public void Flush()
+    {
+        if (_options.Durability == DurabilityMode.None)
+        {
+            FlushFull();
+            return;
+        }
+
+        WriteAheadLog wal;
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            wal = _wal;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        wal.Sync();
+    }
+
+    /// <summary>
+    /// Checkpoints: makes vectors and payloads durable in their own files, writes the point index,
+    /// and starts an empty WAL. Opening afterwards replays nothing.
+    /// </summary>
+    public void FlushFull()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            CheckpointLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Checkpoints and closes the files. Called by the database.</summary>
+    public void Dispose()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_deletedMessage is null)
+                {
+                    CheckpointLocked();
+                }
+            }
+            catch (VelesDbException ex)
+            {
+                // The WAL still holds every acknowledged write; the next open replays it.
+                Log.CheckpointOnCloseFailed(_logger, Name, ex);
+            }
+            finally
+            {
+                _disposed = true;
+                _wal?.Close();
+                _vectors?.Dispose();
+                _payloads?.Dispose();
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Closes the files of a collection that is being deleted; later calls get VELES-002.</summary>
+    internal void CloseForDelete()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _deletedMessage = $"Collection '{Name}' was deleted.";
+            _disposed = true;
+            _wal?.Close();
+            _vectors?.Dispose();
+            _payloads?.Dispose();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            if (_deletedMessage is not null)
+            {
+                ThrowHelper.Throw(VelesDbErrorCode.CollectionNotFound, _deletedMessage);
+            }
+
+            ThrowHelper.Disposed($"Collection '{Name}'");
+        }
+    }
+
+    private void EnsureRowCapacity(int row)
+    {
+        if (row < _idByRow.Length)
+        {
+            return;
+        }
+
+        var size = Math.Max(row + 1, _idByRow.Length * 2);
+        Array.Resize(ref _idByRow, size);
+        Array.Resize(ref _liveByRow, size);
+        Array.Resize(ref _vectorCrcByRow, size);
+        Array.Resize(ref _payloadOffsetByRow, size);
+        Array.Resize(ref _payloadLengthByRow, size);
+        Array.Resize(ref _payloadByRow, size);
+    }
+}

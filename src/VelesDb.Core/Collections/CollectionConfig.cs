@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VelesDb.Core.Errors;
+using VelesDb.Core.Storage;
+
+namespace VelesDb.Core.Collections;
+
+/// <summary>
+/// <c>config.json</c> of a collection (see docs/FORMAT.md). Replaced atomically.
+/// </summary>
+internal sealed class CollectionConfig
+{
+    /// <summary>Bumped whenever a file format changes incompatibly; a newer value is refused.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    [JsonPropertyName("schema_version")]
+    public int SchemaVersion { get; set; } = CurrentSchemaVersion;
+
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "vector";
+
+    [JsonPropertyName("dimension")]
+    public int Dimension { get; set; }
+
+    [JsonPropertyName("metric")]
+    public string Metric { get; set; } = "cosine";
+
+    [JsonPropertyName("storage_mode")]
+    public string StorageMode { get; set; } = "full";
+
+    public static string PathIn(string directory) => Path.Combine(directory, "config.json");
+
+    public void Write(string directory) =>
+        FileSync.WriteAtomic(PathIn(directory), JsonSerializer.SerializeToUtf8Bytes(this, CoreJsonContext.Default.CollectionConfig));
+
+    public static CollectionConfig Read(string directory)
+    {
+        var path = PathIn(directory);
+        CollectionConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(File.ReadAllBytes(path), CoreJsonContext.Default.CollectionConfig);
+        }
+        catch (JsonException ex)
+        {
+            throw new VelesDbException(VelesDbErrorCode.Config, $"'{path}' is not a valid collection config: {ex.Message}", ex);
+        }
+
+        if (config is null)
+        {
+            ThrowHelper.Throw(VelesDbErrorCode.Config, $"'{path}' is empty.");
+        }
+
+        if (config.SchemaVersion > CurrentSchemaVersion)
+        {
+            ThrowHelper.Throw(VelesDbErrorCode.IncompatibleSchemaVersion, $"Collection '{config.Name}' has schema version {config.SchemaVersion}; this build supports up to {CurrentSchemaVersion}. Upgrade VelesDB to open it.");
+        }
+
+        if (config.SchemaVersion < 1)
+        {
+            ThrowHelper.Throw(VelesDbErrorCode.Config, $"'{path}' has an invalid schema version {config.SchemaVersion}.");
+        }
+
+        return config;
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(CollectionConfig))]
+internal sealed partial class CoreJsonContext : JsonSerializerContext;

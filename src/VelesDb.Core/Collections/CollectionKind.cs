@@ -1,0 +1,11 @@
+namespace VelesDb.Core.Collections;
+
+/// <summary>What a collection holds.</summary>
+public enum CollectionKind
+{
+    /// <summary>One dense vector per point, plus an optional payload.</summary>
+    Vector = 0,
+
+    /// <summary>Payload-only points; vectors are rejected (VELES-014).</summary>
+    Metadata = 1,
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json;
+using VelesDb.Core.Collections;
+
+namespace VelesDb.CrashWorker;
+
+/// <summary>The kinds of operation the crash workload performs.</summary>
+public enum CrashOpKind
+{
+    /// <summary>Upsert of one point.</summary>
+    Upsert,
+
+    /// <summary>Upsert of several points in one call (must be all-or-nothing).</summary>
+    BatchUpsert,
+
+    /// <summary>Delete of a few ids.</summary>
+    Delete,
+
+    /// <summary>A checkpoint; changes no data.</summary>
+    Checkpoint,
+}
+
+/// <summary>
+/// One operation of the seeded workload. Op <c>n</c> of seed <c>s</c> is the same in the worker
+/// and in the test, so the test knows what every acknowledgement means without trusting the worker.
+/// </summary>
+public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
+{
+    public const int Dimension = 8;
+    public const int IdSpace = 400;
+    public const string CollectionName = "crash";
+
+    public static CrashOp Generate(int seed, long index)
+    {
+        var rng = new Random(unchecked((seed * 1_000_003) + (int)index));
+        var roll = rng.Next(100);
+        var kind = roll switch
+        {
+            < 55 => CrashOpKind.Upsert,
+            < 80 => CrashOpKind.BatchUpsert,
+            < 97 => CrashOpKind.Delete,
+            _ => CrashOpKind.Checkpoint,
+        };
+        var count = kind switch
+        {
+            CrashOpKind.Upsert => 1,
+            CrashOpKind.BatchUpsert => rng.Next(2, 25),
+            CrashOpKind.Delete => rng.Next(1, 6),
+            _ => 0,
+        };
+        var ids = new HashSet<ulong>();
+        while (ids.Count < count)
+        {
+            ids.Add((ulong)rng.Next(IdSpace));
+        }
+
+        return new CrashOp(index, kind, [.. ids]);
+    }
+
+    /// <summary>The vector op <paramref name="op"/> writes for <paramref name="id"/>.</summary>
+    public static float[] VectorFor(long op, ulong id)
+    {
+        var v = new float[Dimension];
+        for (var j = 0; j < Dimension; j++)
+        {
+            v[j] = (float)((op % 100_000) + (id * 0.5) + j);
+        }
+
+        return v;
+    }
+
+    /// <summary>The payload op <paramref name="op"/> writes for <paramref name="id"/>; its size varies.</summary>
+    public static string PayloadFor(long op, ulong id) =>
+        "{\"op\":" + op.ToString(CultureInfo.InvariantCulture) + ",\"id\":" + id.ToString(CultureInfo.InvariantCulture)
+        + ",\"pad\":\"" + new string('x', (int)((op * 31 + (long)id) % 700)) + "\"}";
+
+    /// <summary>Applies this op to an in-memory model: id → op that last wrote it.</summary>
+    public void ApplyTo(Dictionary<ulong, long> model)
+    {
+        switch (Kind)
+        {
+            case CrashOpKind.Upsert or CrashOpKind.BatchUpsert:
+                foreach (var id in Ids)
+                {
+                    model[id] = Index;
+                }
+
+                break;
+            case CrashOpKind.Delete:
+                foreach (var id in Ids)
+                {
+                    model.Remove(id);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Performs the op against the collection.</summary>
+    public void ExecuteOn(Collection collection)
+    {
+        switch (Kind)
+        {
+            case CrashOpKind.Upsert or CrashOpKind.BatchUpsert:
+                var points = new Point[Ids.Length];
+                for (var i = 0; i < Ids.Length; i++)
+                {
+                    points[i] = new Point(Ids[i], VectorFor(Index, Ids[i]), JsonElement.Parse(PayloadFor(Index, Ids[i])));
+                }
+
+                collection.Upsert(points);
+                break;
+            case CrashOpKind.Delete:
+                collection.Delete(Ids);
+                break;
+            case CrashOpKind.Checkpoint:
+                collection.FlushFull();
+                break;
+        }
+    }
+}
