@@ -30,6 +30,16 @@ mkdir -p artifacts && rm -f "$VELESDB_CRASH_SUMMARY"
 status=0
 dotnet test VelesDb.slnx -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
 
+echo "== example smoke run (examples/Quickstart)"
+qs_dir=$(mktemp -d)
+if dotnet run -c Release --no-build --project examples/Quickstart -- "$qs_dir" > "$qs_dir.out" 2>&1 \
+   && grep -q "Top 3 where lang = 'en'" "$qs_dir.out"; then
+  echo "quickstart ok"
+else
+  cat "$qs_dir.out"; echo "quickstart FAILED" >&2; status=1
+fi
+rm -rf "$qs_dir" "$qs_dir.out"
+
 if [ -f "$VELESDB_CRASH_SUMMARY" ]; then
   echo "== crash trials"
   cat "$VELESDB_CRASH_SUMMARY"
