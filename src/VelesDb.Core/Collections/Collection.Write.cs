@@ -28,8 +28,12 @@ public sealed partial class Collection
         }
 
         var prepared = Prepare(points);
-        var body = new ArrayBufferWriter<byte>(EstimateUpsertBody(prepared));
-        EncodeUpsert(body, prepared);
+        ArrayBufferWriter<byte>? body = null;
+        if (_options.Durability != DurabilityMode.None)
+        {
+            body = new ArrayBufferWriter<byte>(EstimateUpsertBody(prepared));
+            EncodeUpsert(body, prepared);
+        }
 
         ulong lsn = 0;
         WriteAheadLog wal;
@@ -37,7 +41,7 @@ public sealed partial class Collection
         try
         {
             ThrowIfDisposed();
-            if (_options.Durability != DurabilityMode.None)
+            if (body is not null)
             {
                 lsn = _wal.Append(WalRecordType.Upsert, body.WrittenSpan);
             }
