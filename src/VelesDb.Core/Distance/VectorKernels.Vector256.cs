@@ -6,27 +6,48 @@ using System.Runtime.Intrinsics;
 namespace VelesDb.Core.Distance;
 
 // The Vector256 kernels: the code of VectorKernels.Vector512.cs with the width substituted; keep
-// the three files identical apart from that.
+// the three files identical apart from that (the shape and SAFETY notes there hold here).
 //
-// Every kernel reads through MemoryMarshal.GetReference + LoadUnsafe, which skips bounds checks.
-// SAFETY (applies to every LoadUnsafe / Unsafe.Add below): both spans have the same length
-// (checked by the public entry points, asserted here), and every read of element i or of the
-// vector [i, i + width) happens under a loop condition that guarantees i + width <= length, or
-// i < length for the scalar tail, so no read leaves either span.
+// Shape of every kernel, for inputs of at least one vector (shorter ones go to ScalarKernels):
+//   head  one masked vector at 0 covering the elements before `a` reaches vector alignment, so the
+//         body's loads from `a` never straddle a cache line (about 2x on split-load-sensitive
+//         cores at 768-d); `b` is aligned too when both spans share an offset, as slots of the
+//         vector file do;
+//   body  several vectors per step into independent accumulators (four, or two where each vector
+//         already feeds two or three sums), so consecutive fused multiply-adds do not wait on
+//         each other, then one vector per step;
+//   tail  one masked vector ending exactly at the end, covering what the body left.
+// Masked lanes load as zero, which adds nothing to any sum and binarises to 0 on both sides.
+//
+// SAFETY (applies to every LoadUnsafe below): both spans have the same length (checked by the
+// public entry points, asserted here) of at least one vector, and every vector read starts at an
+// offset i with i + width <= length (the head at 0, the body under its loop conditions, the tail at
+// length - width), so no read leaves either span.
 public static partial class VectorKernels
 {
     internal static float DotVector256(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);
-        ref var pa = ref MemoryMarshal.GetReference(a);
-        ref var pb = ref MemoryMarshal.GetReference(b);
         var length = (nuint)a.Length;
         var width = (nuint)Vector256<float>.Count;
+        if (length < width)
+        {
+            return ScalarKernels.Dot(a, b);
+        }
+
+        ref var pa = ref MemoryMarshal.GetReference(a);
+        ref var pb = ref MemoryMarshal.GetReference(b);
         var acc0 = Vector256<float>.Zero;
         var acc1 = Vector256<float>.Zero;
         var acc2 = Vector256<float>.Zero;
         var acc3 = Vector256<float>.Zero;
-        nuint i = 0;
+        var i = ElementsToAlignment256(ref pa);
+        if (i != 0)
+        {
+            var mask = HeadMask256(i);
+            acc0 = (Vector256.LoadUnsafe(ref pa) & mask) * (Vector256.LoadUnsafe(ref pb) & mask);
+        }
+
         for (; i + (4 * width) <= length; i += 4 * width)
         {
             acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref pa, i), Vector256.LoadUnsafe(ref pb, i), acc0);
@@ -40,27 +61,40 @@ public static partial class VectorKernels
             acc0 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref pa, i), Vector256.LoadUnsafe(ref pb, i), acc0);
         }
 
-        var sum = Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
-        for (; i < length; i++)
+        if (i < length)
         {
-            sum += Unsafe.Add(ref pa, i) * Unsafe.Add(ref pb, i);
+            var start = length - width;
+            var mask = TailMask256(i - start);
+            acc1 = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref pa, start) & mask, Vector256.LoadUnsafe(ref pb, start) & mask, acc1);
         }
 
-        return sum;
+        return Sum256((acc0 + acc1) + (acc2 + acc3));
     }
 
     internal static float SquaredL2Vector256(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);
-        ref var pa = ref MemoryMarshal.GetReference(a);
-        ref var pb = ref MemoryMarshal.GetReference(b);
         var length = (nuint)a.Length;
         var width = (nuint)Vector256<float>.Count;
+        if (length < width)
+        {
+            return ScalarKernels.SquaredL2(a, b);
+        }
+
+        ref var pa = ref MemoryMarshal.GetReference(a);
+        ref var pb = ref MemoryMarshal.GetReference(b);
         var acc0 = Vector256<float>.Zero;
         var acc1 = Vector256<float>.Zero;
         var acc2 = Vector256<float>.Zero;
         var acc3 = Vector256<float>.Zero;
-        nuint i = 0;
+        var i = ElementsToAlignment256(ref pa);
+        if (i != 0)
+        {
+            var mask = HeadMask256(i);
+            var d = (Vector256.LoadUnsafe(ref pa) - Vector256.LoadUnsafe(ref pb)) & mask;
+            acc0 = d * d;
+        }
+
         for (; i + (4 * width) <= length; i += 4 * width)
         {
             var d0 = Vector256.LoadUnsafe(ref pa, i) - Vector256.LoadUnsafe(ref pb, i);
@@ -79,23 +113,29 @@ public static partial class VectorKernels
             acc0 = Vector256.MultiplyAddEstimate(d, d, acc0);
         }
 
-        var sum = Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
-        for (; i < length; i++)
+        if (i < length)
         {
-            var d = Unsafe.Add(ref pa, i) - Unsafe.Add(ref pb, i);
-            sum += d * d;
+            var start = length - width;
+            var mask = TailMask256(i - start);
+            var d = (Vector256.LoadUnsafe(ref pa, start) - Vector256.LoadUnsafe(ref pb, start)) & mask;
+            acc1 = Vector256.MultiplyAddEstimate(d, d, acc1);
         }
 
-        return sum;
+        return Sum256((acc0 + acc1) + (acc2 + acc3));
     }
 
     internal static (float Dot, float NormA, float NormB) DotAndNormsVector256(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);
-        ref var pa = ref MemoryMarshal.GetReference(a);
-        ref var pb = ref MemoryMarshal.GetReference(b);
         var length = (nuint)a.Length;
         var width = (nuint)Vector256<float>.Count;
+        if (length < width)
+        {
+            return ScalarKernels.DotAndNorms(a, b);
+        }
+
+        ref var pa = ref MemoryMarshal.GetReference(a);
+        ref var pb = ref MemoryMarshal.GetReference(b);
 
         // Three sums per step already give three independent chains; unrolling twice makes six,
         // which still fits the 16 registers of AVX2 without spilling.
@@ -105,7 +145,17 @@ public static partial class VectorKernels
         var normA1 = Vector256<float>.Zero;
         var normB0 = Vector256<float>.Zero;
         var normB1 = Vector256<float>.Zero;
-        nuint i = 0;
+        var i = ElementsToAlignment256(ref pa);
+        if (i != 0)
+        {
+            var mask = HeadMask256(i);
+            var x = Vector256.LoadUnsafe(ref pa) & mask;
+            var y = Vector256.LoadUnsafe(ref pb) & mask;
+            dot0 = x * y;
+            normA0 = x * x;
+            normB0 = y * y;
+        }
+
         for (; i + (2 * width) <= length; i += 2 * width)
         {
             var x0 = Vector256.LoadUnsafe(ref pa, i);
@@ -129,79 +179,82 @@ public static partial class VectorKernels
             normB0 = Vector256.MultiplyAddEstimate(y, y, normB0);
         }
 
-        var dot = Vector256.Sum(dot0 + dot1);
-        var normA = Vector256.Sum(normA0 + normA1);
-        var normB = Vector256.Sum(normB0 + normB1);
-        for (; i < length; i++)
+        if (i < length)
         {
-            var x = Unsafe.Add(ref pa, i);
-            var y = Unsafe.Add(ref pb, i);
-            dot += x * y;
-            normA += x * x;
-            normB += y * y;
+            var start = length - width;
+            var mask = TailMask256(i - start);
+            var x = Vector256.LoadUnsafe(ref pa, start) & mask;
+            var y = Vector256.LoadUnsafe(ref pb, start) & mask;
+            dot1 = Vector256.MultiplyAddEstimate(x, y, dot1);
+            normA1 = Vector256.MultiplyAddEstimate(x, x, normA1);
+            normB1 = Vector256.MultiplyAddEstimate(y, y, normB1);
         }
 
-        return (dot, normA, normB);
+        return (Sum256(dot0 + dot1), Sum256(normA0 + normA1), Sum256(normB0 + normB1));
     }
 
     internal static int HammingBinarizedVector256(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);
-        ref var pa = ref MemoryMarshal.GetReference(a);
-        ref var pb = ref MemoryMarshal.GetReference(b);
         var length = (nuint)a.Length;
         var width = (nuint)Vector256<float>.Count;
+        if (length < width)
+        {
+            return ScalarKernels.HammingBinarized(a, b);
+        }
+
+        ref var pa = ref MemoryMarshal.GetReference(a);
+        ref var pb = ref MemoryMarshal.GetReference(b);
         var threshold = Vector256.Create(BinarizeThreshold);
 
         // A comparison yields all-ones (-1 as int) per true lane, so subtracting the XOR of the two
-        // comparisons counts differing lanes per lane; lanes cannot overflow below 2^31 elements.
+        // comparisons counts differing positions per lane; no lane can reach 2^31.
         var acc0 = Vector256<int>.Zero;
         var acc1 = Vector256<int>.Zero;
         var acc2 = Vector256<int>.Zero;
         var acc3 = Vector256<int>.Zero;
-        nuint i = 0;
+        var i = ElementsToAlignment256(ref pa);
+        if (i != 0)
+        {
+            var mask = HeadMask256(i);
+            acc0 = -Differ256(Vector256.LoadUnsafe(ref pa) & mask, Vector256.LoadUnsafe(ref pb) & mask, threshold);
+        }
+
         for (; i + (4 * width) <= length; i += 4 * width)
         {
-            acc0 -= Vector256.Xor(
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pa, i), threshold),
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pb, i), threshold)).AsInt32();
-            acc1 -= Vector256.Xor(
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pa, i + width), threshold),
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pb, i + width), threshold)).AsInt32();
-            acc2 -= Vector256.Xor(
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pa, i + (2 * width)), threshold),
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pb, i + (2 * width)), threshold)).AsInt32();
-            acc3 -= Vector256.Xor(
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pa, i + (3 * width)), threshold),
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pb, i + (3 * width)), threshold)).AsInt32();
+            acc0 -= Differ256(Vector256.LoadUnsafe(ref pa, i), Vector256.LoadUnsafe(ref pb, i), threshold);
+            acc1 -= Differ256(Vector256.LoadUnsafe(ref pa, i + width), Vector256.LoadUnsafe(ref pb, i + width), threshold);
+            acc2 -= Differ256(Vector256.LoadUnsafe(ref pa, i + (2 * width)), Vector256.LoadUnsafe(ref pb, i + (2 * width)), threshold);
+            acc3 -= Differ256(Vector256.LoadUnsafe(ref pa, i + (3 * width)), Vector256.LoadUnsafe(ref pb, i + (3 * width)), threshold);
         }
 
         for (; i + width <= length; i += width)
         {
-            acc0 -= Vector256.Xor(
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pa, i), threshold),
-                Vector256.GreaterThan(Vector256.LoadUnsafe(ref pb, i), threshold)).AsInt32();
+            acc0 -= Differ256(Vector256.LoadUnsafe(ref pa, i), Vector256.LoadUnsafe(ref pb, i), threshold);
         }
 
-        var count = Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
-        for (; i < length; i++)
+        if (i < length)
         {
-            if (Unsafe.Add(ref pa, i) > BinarizeThreshold != Unsafe.Add(ref pb, i) > BinarizeThreshold)
-            {
-                count++;
-            }
+            var start = length - width;
+            var mask = TailMask256(i - start);
+            acc1 -= Differ256(Vector256.LoadUnsafe(ref pa, start) & mask, Vector256.LoadUnsafe(ref pb, start) & mask, threshold);
         }
 
-        return count;
+        return Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
     }
 
     internal static (float SumMin, float SumMax) MinMaxSumsVector256(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         Debug.Assert(a.Length == b.Length);
-        ref var pa = ref MemoryMarshal.GetReference(a);
-        ref var pb = ref MemoryMarshal.GetReference(b);
         var length = (nuint)a.Length;
         var width = (nuint)Vector256<float>.Count;
+        if (length < width)
+        {
+            return ScalarKernels.MinMaxSums(a, b);
+        }
+
+        ref var pa = ref MemoryMarshal.GetReference(a);
+        ref var pb = ref MemoryMarshal.GetReference(b);
 
         // MinNative/MaxNative map to single instructions; they differ from MathF.Min/Max only for
         // NaN and for the sign of a zero result, neither of which changes a finite sum.
@@ -209,7 +262,16 @@ public static partial class VectorKernels
         var min1 = Vector256<float>.Zero;
         var max0 = Vector256<float>.Zero;
         var max1 = Vector256<float>.Zero;
-        nuint i = 0;
+        var i = ElementsToAlignment256(ref pa);
+        if (i != 0)
+        {
+            var mask = HeadMask256(i);
+            var x = Vector256.LoadUnsafe(ref pa) & mask;
+            var y = Vector256.LoadUnsafe(ref pb) & mask;
+            min0 = Vector256.MinNative(x, y);
+            max0 = Vector256.MaxNative(x, y);
+        }
+
         for (; i + (2 * width) <= length; i += 2 * width)
         {
             var x0 = Vector256.LoadUnsafe(ref pa, i);
@@ -230,29 +292,40 @@ public static partial class VectorKernels
             max0 += Vector256.MaxNative(x, y);
         }
 
-        var sumMin = Vector256.Sum(min0 + min1);
-        var sumMax = Vector256.Sum(max0 + max1);
-        for (; i < length; i++)
+        if (i < length)
         {
-            var x = Unsafe.Add(ref pa, i);
-            var y = Unsafe.Add(ref pb, i);
-            sumMin += MathF.Min(x, y);
-            sumMax += MathF.Max(x, y);
+            var start = length - width;
+            var mask = TailMask256(i - start);
+            var x = Vector256.LoadUnsafe(ref pa, start) & mask;
+            var y = Vector256.LoadUnsafe(ref pb, start) & mask;
+            min1 += Vector256.MinNative(x, y);
+            max1 += Vector256.MaxNative(x, y);
         }
 
-        return (sumMin, sumMax);
+        return (Sum256(min0 + min1), Sum256(max0 + max1));
     }
 
     internal static float SquaredNormVector256(ReadOnlySpan<float> a)
     {
-        ref var pa = ref MemoryMarshal.GetReference(a);
         var length = (nuint)a.Length;
         var width = (nuint)Vector256<float>.Count;
+        if (length < width)
+        {
+            return ScalarKernels.SquaredNorm(a);
+        }
+
+        ref var pa = ref MemoryMarshal.GetReference(a);
         var acc0 = Vector256<float>.Zero;
         var acc1 = Vector256<float>.Zero;
         var acc2 = Vector256<float>.Zero;
         var acc3 = Vector256<float>.Zero;
-        nuint i = 0;
+        var i = ElementsToAlignment256(ref pa);
+        if (i != 0)
+        {
+            var x = Vector256.LoadUnsafe(ref pa) & HeadMask256(i);
+            acc0 = x * x;
+        }
+
         for (; i + (4 * width) <= length; i += 4 * width)
         {
             var x0 = Vector256.LoadUnsafe(ref pa, i);
@@ -271,13 +344,43 @@ public static partial class VectorKernels
             acc0 = Vector256.MultiplyAddEstimate(x, x, acc0);
         }
 
-        var sum = Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
-        for (; i < length; i++)
+        if (i < length)
         {
-            var x = Unsafe.Add(ref pa, i);
-            sum += x * x;
+            var start = length - width;
+            var x = Vector256.LoadUnsafe(ref pa, start) & TailMask256(i - start);
+            acc1 = Vector256.MultiplyAddEstimate(x, x, acc1);
         }
 
-        return sum;
+        return Sum256((acc0 + acc1) + (acc2 + acc3));
     }
+
+    /// <summary>
+    /// How many elements from <paramref name="p"/> to the next vector-aligned address (0 when
+    /// already aligned). Alignment is only a speed matter: if the GC moves the array mid-call, or
+    /// the floats are not 4-byte aligned, the kernels stay correct.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe nuint ElementsToAlignment256(ref float p)
+    {
+        var bytes = (nuint)Vector256<byte>.Count;
+
+        // SAFETY: the address is only inspected, never dereferenced.
+        var misalignment = (nuint)Unsafe.AsPointer(ref p) & (bytes - 1);
+        return ((bytes - misalignment) & (bytes - 1)) / sizeof(float);
+    }
+
+    /// <summary>All-ones in lanes [0, count), zero elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> HeadMask256(nuint count) =>
+        Vector256.LessThan(Vector256<int>.Indices, Vector256.Create((int)count)).AsSingle();
+
+    /// <summary>All-ones in lanes [first, width), zero elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TailMask256(nuint first) =>
+        Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create((int)first)).AsSingle();
+
+    /// <summary>-1 in lanes where exactly one of x, y is above the threshold, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Differ256(Vector256<float> x, Vector256<float> y, Vector256<float> threshold) =>
+        Vector256.Xor(Vector256.GreaterThan(x, threshold), Vector256.GreaterThan(y, threshold)).AsInt32();
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using VelesDb.Core.Errors;
 
 namespace VelesDb.Core.Distance;
@@ -28,9 +30,9 @@ public static partial class VectorKernels
     internal static bool IsAccelerated(KernelWidth width) => width switch
     {
         KernelWidth.Scalar => true,
-        KernelWidth.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
-        KernelWidth.Vector256 => System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated,
-        KernelWidth.Vector512 => System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated,
+        KernelWidth.Vector128 => Vector128.IsHardwareAccelerated,
+        KernelWidth.Vector256 => Vector256.IsHardwareAccelerated,
+        KernelWidth.Vector512 => Vector512.IsHardwareAccelerated,
         _ => false,
     };
 
@@ -107,6 +109,17 @@ public static partial class VectorKernels
         KernelWidth.Scalar => ScalarKernels.SquaredNorm(a),
         _ => ThrowUnknownWidth<float>(width),
     };
+
+    // Horizontal sums that halve the width before reducing: Vector512.Sum reduces each 256-bit half
+    // fully and separately, which is twice the shuffles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum512(Vector512<float> v) => Sum256(v.GetLower() + v.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum256(Vector256<float> v) => Sum128(v.GetLower() + v.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum128(Vector128<float> v) => Vector128.Sum(v);
 
     private static T ThrowUnknownWidth<T>(KernelWidth width) =>
         ThrowHelper.Throw<T>(VelesDbErrorCode.Internal, $"Unknown kernel width {(int)width}.");

@@ -7,13 +7,17 @@ namespace VelesDb.Core.Distance;
 /// <summary>
 /// SIMD primitives behind the distance metrics. Each one picks the widest accelerated vector
 /// width that the input fills (Vector512, then Vector256, then Vector128) and falls back to
-/// scalar code; inside a width, the main loop runs several independent accumulators so that
-/// consecutive fused multiply-adds do not wait on each other, then a single-vector loop, then a
-/// scalar tail. None of them allocates.
+/// scalar code for inputs shorter than one 128-bit vector. Inside a width, a masked head vector
+/// brings the first operand to vector alignment, the body runs several independent accumulators so
+/// consecutive fused multiply-adds do not wait on each other, and a masked tail vector finishes
+/// (see VectorKernels.Vector512.cs). None of them allocates.
 /// </summary>
 /// <remarks>
-/// Float accumulation order differs between widths, so results may differ in the last bits
-/// between machines; <see cref="HammingBinarized(ReadOnlySpan{float}, ReadOnlySpan{float})"/> is exact everywhere.
+/// Float accumulation order differs between widths and with the alignment of the input, so
+/// results may differ in the last bits between machines and calls;
+/// <see cref="HammingBinarized(ReadOnlySpan{float}, ReadOnlySpan{float})"/> is exact everywhere.
+/// Loads are fastest when both inputs start on a 64-byte boundary, or at least share their
+/// offset from one (the head peel then aligns both).
 /// </remarks>
 public static partial class VectorKernels
 {

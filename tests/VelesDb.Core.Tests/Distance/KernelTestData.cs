@@ -16,6 +16,16 @@ internal static class KernelTestData
     /// </summary>
     public static readonly KernelWidth[] Widths = [KernelWidth.Scalar, KernelWidth.Vector128, KernelWidth.Vector256, KernelWidth.Vector512];
 
+    /// <summary>
+    /// Start offsets (in floats) of the two inputs inside larger arrays: every offset 0..15 for
+    /// <c>a</c>, so every amount of alignment peeling is reached at every width, each paired once
+    /// with the same offset for <c>b</c> (both aligned together) and once with a different one.
+    /// </summary>
+    public static readonly (int A, int B)[] Offsets = BuildOffsets();
+
+    /// <summary>Padding that <see cref="Offsets"/> needs after the length.</summary>
+    public const int OffsetPadding = 16;
+
     public static TheoryData<int, int, int> WidthLengthSeed()
     {
         var data = new TheoryData<int, int, int>();
@@ -45,6 +55,18 @@ internal static class KernelTestData
         }
 
         return data;
+    }
+
+    private static (int A, int B)[] BuildOffsets()
+    {
+        var offsets = new (int A, int B)[2 * OffsetPadding];
+        for (var i = 0; i < OffsetPadding; i++)
+        {
+            offsets[2 * i] = (i, i);
+            offsets[(2 * i) + 1] = (i, ((i * 7) + 3) % OffsetPadding);
+        }
+
+        return offsets;
     }
 
     /// <summary>Uniform components in [-1, 1).</summary>

@@ -12,12 +12,17 @@ public class VectorKernelsTests
     public void Dot_EachWidth_MatchesScalarReference(int width, int length, int seed)
     {
         var random = new Random(seed);
-        var a = Signed(length, random);
-        var b = Signed(length, random);
+        var a = Signed(length + OffsetPadding, random);
+        var b = Signed(length + OffsetPadding, random);
+        foreach (var (offA, offB) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
+            var y = b.AsSpan(offB, length);
 
-        var actual = VectorKernels.Dot(a, b, (KernelWidth)width);
+            var actual = VectorKernels.Dot(x, y, (KernelWidth)width);
 
-        AssertClose(ScalarKernels.Dot(a, b), actual, SumAbsProducts(a, b), "dot");
+            AssertClose(ScalarKernels.Dot(x, y), actual, SumAbsProducts(x, y), $"dot at offsets {offA}/{offB}");
+        }
     }
 
     [Theory]
@@ -25,13 +30,18 @@ public class VectorKernelsTests
     public void SquaredL2_EachWidth_MatchesScalarReference(int width, int length, int seed)
     {
         var random = new Random(seed);
-        var a = Signed(length, random);
-        var b = Signed(length, random);
+        var a = Signed(length + OffsetPadding, random);
+        var b = Signed(length + OffsetPadding, random);
+        foreach (var (offA, offB) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
+            var y = b.AsSpan(offB, length);
 
-        var actual = VectorKernels.SquaredL2(a, b, (KernelWidth)width);
+            var actual = VectorKernels.SquaredL2(x, y, (KernelWidth)width);
 
-        var expected = ScalarKernels.SquaredL2(a, b);
-        AssertClose(expected, actual, expected, "squared L2");
+            var expected = ScalarKernels.SquaredL2(x, y);
+            AssertClose(expected, actual, expected, $"squared L2 at offsets {offA}/{offB}");
+        }
     }
 
     [Theory]
@@ -39,26 +49,36 @@ public class VectorKernelsTests
     public void DotAndNorms_EachWidth_MatchesScalarReference(int width, int length, int seed)
     {
         var random = new Random(seed);
-        var a = Signed(length, random);
-        var b = Signed(length, random);
+        var a = Signed(length + OffsetPadding, random);
+        var b = Signed(length + OffsetPadding, random);
+        foreach (var (offA, offB) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
+            var y = b.AsSpan(offB, length);
 
-        var (dot, normA, normB) = VectorKernels.DotAndNorms(a, b, (KernelWidth)width);
+            var (dot, normA, normB) = VectorKernels.DotAndNorms(x, y, (KernelWidth)width);
 
-        var expected = ScalarKernels.DotAndNorms(a, b);
-        AssertClose(expected.Dot, dot, SumAbsProducts(a, b), "dot");
-        AssertClose(expected.NormA, normA, expected.NormA, "norm a");
-        AssertClose(expected.NormB, normB, expected.NormB, "norm b");
+            var expected = ScalarKernels.DotAndNorms(x, y);
+            AssertClose(expected.Dot, dot, SumAbsProducts(x, y), $"dot at offsets {offA}/{offB}");
+            AssertClose(expected.NormA, normA, expected.NormA, $"norm a at offsets {offA}/{offB}");
+            AssertClose(expected.NormB, normB, expected.NormB, $"norm b at offsets {offA}/{offB}");
+        }
     }
 
     [Theory]
     [MemberData(nameof(WidthLengthSeed), MemberType = typeof(KernelTestData))]
     public void HammingBinarized_EachWidth_MatchesScalarReferenceExactly(int width, int length, int seed)
     {
-        var (a, b) = HammingPair(length, new Random(seed));
+        var (a, b) = HammingPair(length + OffsetPadding, new Random(seed));
+        foreach (var (offA, offB) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
+            var y = b.AsSpan(offB, length);
 
-        var actual = VectorKernels.HammingBinarized(a, b, (KernelWidth)width);
+            var actual = VectorKernels.HammingBinarized(x, y, (KernelWidth)width);
 
-        Assert.Equal(ScalarKernels.HammingBinarized(a, b), actual);
+            Assert.Equal(ScalarKernels.HammingBinarized(x, y), actual);
+        }
     }
 
     [Theory]
@@ -66,15 +86,20 @@ public class VectorKernelsTests
     public void MinMaxSums_EachWidth_MatchesScalarReference(int width, int length, int seed)
     {
         var random = new Random(seed);
-        var a = Signed(length, random);
-        var b = Signed(length, random);
+        var a = Signed(length + OffsetPadding, random);
+        var b = Signed(length + OffsetPadding, random);
+        foreach (var (offA, offB) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
+            var y = b.AsSpan(offB, length);
 
-        var (sumMin, sumMax) = VectorKernels.MinMaxSums(a, b, (KernelWidth)width);
+            var (sumMin, sumMax) = VectorKernels.MinMaxSums(x, y, (KernelWidth)width);
 
-        var expected = ScalarKernels.MinMaxSums(a, b);
-        var (absMin, absMax) = SumAbsMinMax(a, b);
-        AssertClose(expected.SumMin, sumMin, absMin, "sum of minima");
-        AssertClose(expected.SumMax, sumMax, absMax, "sum of maxima");
+            var expected = ScalarKernels.MinMaxSums(x, y);
+            var (absMin, absMax) = SumAbsMinMax(x, y);
+            AssertClose(expected.SumMin, sumMin, absMin, $"sum of minima at offsets {offA}/{offB}");
+            AssertClose(expected.SumMax, sumMax, absMax, $"sum of maxima at offsets {offA}/{offB}");
+        }
     }
 
     [Theory]
@@ -82,26 +107,35 @@ public class VectorKernelsTests
     public void MinMaxSums_NonNegativeInputEachWidth_MatchesScalarReference(int width, int length, int seed)
     {
         var random = new Random(seed);
-        var a = NonNegative(length, random);
-        var b = NonNegative(length, random);
+        var a = NonNegative(length + OffsetPadding, random);
+        var b = NonNegative(length + OffsetPadding, random);
+        foreach (var (offA, offB) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
+            var y = b.AsSpan(offB, length);
 
-        var (sumMin, sumMax) = VectorKernels.MinMaxSums(a, b, (KernelWidth)width);
+            var (sumMin, sumMax) = VectorKernels.MinMaxSums(x, y, (KernelWidth)width);
 
-        var expected = ScalarKernels.MinMaxSums(a, b);
-        AssertClose(expected.SumMin, sumMin, expected.SumMin, "sum of minima");
-        AssertClose(expected.SumMax, sumMax, expected.SumMax, "sum of maxima");
+            var expected = ScalarKernels.MinMaxSums(x, y);
+            AssertClose(expected.SumMin, sumMin, expected.SumMin, $"sum of minima at offsets {offA}/{offB}");
+            AssertClose(expected.SumMax, sumMax, expected.SumMax, $"sum of maxima at offsets {offA}/{offB}");
+        }
     }
 
     [Theory]
     [MemberData(nameof(WidthLengthSeed), MemberType = typeof(KernelTestData))]
     public void SquaredNorm_EachWidth_MatchesScalarReference(int width, int length, int seed)
     {
-        var a = Signed(length, new Random(seed));
+        var a = Signed(length + OffsetPadding, new Random(seed));
+        foreach (var (offA, _) in Offsets)
+        {
+            var x = a.AsSpan(offA, length);
 
-        var actual = VectorKernels.SquaredNorm(a, (KernelWidth)width);
+            var actual = VectorKernels.SquaredNorm(x, (KernelWidth)width);
 
-        var expected = ScalarKernels.SquaredNorm(a);
-        AssertClose(expected, actual, expected, "squared norm");
+            var expected = ScalarKernels.SquaredNorm(x);
+            AssertClose(expected, actual, expected, $"squared norm at offset {offA}");
+        }
     }
 
     [Theory]
@@ -180,7 +214,7 @@ public class VectorKernelsTests
         Assert.Equal("VELES-004", ex.CodeString);
     }
 
-    private static double SumAbsProducts(float[] a, float[] b)
+    private static double SumAbsProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var sum = 0d;
         for (var i = 0; i < a.Length; i++)
@@ -191,7 +225,7 @@ public class VectorKernelsTests
         return sum;
     }
 
-    private static (double Min, double Max) SumAbsMinMax(float[] a, float[] b)
+    private static (double Min, double Max) SumAbsMinMax(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double min = 0d, max = 0d;
         for (var i = 0; i < a.Length; i++)
