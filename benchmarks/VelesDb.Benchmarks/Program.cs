@@ -1,10 +1,23 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 
 namespace VelesDb.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release -- --filter '*Distance*'</c>.</summary>
+/// <summary>
+/// Entry point. <c>-- --filter '*Distance*'</c> runs BenchmarkDotNet suites;
+/// <c>-- scan [rounds]</c> runs the interleaved scan-versus-bandwidth report.
+/// </summary>
 public static class Program
 {
     /// <summary>Runs the benchmarks selected by the command line.</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "scan")
+        {
+            ScanBandwidthReport.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
