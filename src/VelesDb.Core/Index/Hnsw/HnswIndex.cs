@@ -1,0 +1,671 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using VelesDb.Core.Distance;
+using VelesDb.Core.Errors;
+
+namespace VelesDb.Core.Index.Hnsw;
+
+/// <summary>
+/// A hierarchical navigable small-world graph (Malkov &amp; Yashunin), laid out like hnswlib:
+/// one fixed-stride block per node for layer 0 holding the vector (64-byte aligned) and the link
+/// list, so a hop touches one contiguous block; upper layers in small per-node arrays.
+/// <para>
+/// Nodes are append-only. Each carries a label (the collection row it indexes); removing a
+/// label tombstones its node, which keeps routing searches but never appears in results.
+/// </para>
+/// <para>
+/// Threading: <see cref="AddBatchParallel"/> inserts from several threads, guarding each link
+/// list with a striped lock; <see cref="Search"/> may run concurrently with other searches but
+/// not with inserts (the owning collection's reader-writer lock ensures it).
+/// </para>
+/// </summary>
+/// <typeparam name="TDistance">The ranking key; for cosine the index stores normalised vectors and uses the dot product.</typeparam>
+internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
+    where TDistance : struct, IDistance
+{
+    private const int LockStripes = 4096;
+
+    private readonly int _dimension;
+    private readonly int _m;
+    private readonly int _m0;
+    private readonly int _efConstruction;
+    private readonly double _levelMultiplier;
+    private readonly bool _normalize;
+    private readonly long _vectorBytes;
+    private readonly long _stride;
+    private readonly Random _levelRandom;
+    private readonly Lock _globalLock = new();
+    private readonly object[] _nodeLocks;
+    private readonly VisitedListPool _visitedPool = new();
+
+    private byte* _level0;
+    private int _capacity;
+    private int _count;
+    private int[] _levels = [];
+    private int[]?[] _upper = [];
+    private int[] _labels = [];
+    private bool[] _deleted = [];
+    private int[] _nodeByLabel = [];
+    private int _deletedCount;
+    private volatile int _entryPoint = -1;
+    private volatile int _maxLevel = -1;
+
+    public HnswIndex(int dimension, HnswParameters parameters, bool normalize)
+    {
+        parameters.Validate();
+        _dimension = dimension;
+        _m = parameters.M;
+        _m0 = 2 * parameters.M;
+        _efConstruction = parameters.EfConstruction;
+        _levelMultiplier = 1.0 / Math.Log(Math.Max(2, parameters.M));
+        _normalize = normalize;
+        _levelRandom = new Random(parameters.Seed);
+        _vectorBytes = (long)dimension * sizeof(float);
+        _stride = AlignUp(_vectorBytes + sizeof(int) + ((long)_m0 * sizeof(int)), 64);
+        _nodeLocks = new object[LockStripes];
+        for (var i = 0; i < LockStripes; i++)
+        {
+            _nodeLocks[i] = new object();
+        }
+
+        Parameters = parameters;
+    }
+
+    public HnswParameters Parameters { get; }
+
+    /// <inheritdoc />
+    public int NodeCount => _count;
+
+    /// <inheritdoc />
+    public int LiveCount => _count - _deletedCount;
+
+    /// <inheritdoc />
+    public double TombstoneRatio => _count == 0 ? 0 : (double)_deletedCount / _count;
+
+    /// <inheritdoc />
+    public void Add(int label, ReadOnlySpan<float> vector)
+    {
+        EnsureCapacity(_count + 1, label);
+        Remove(label);
+        Insert(Interlocked.Increment(ref _count) - 1, label, vector);
+    }
+
+    /// <inheritdoc />
+    public void AddBatchParallel(ReadOnlySpan<int> labels, Func<int, ReadOnlyMemory<float>> vectorOf, int maxThreads)
+    {
+        if (labels.IsEmpty)
+        {
+            return;
+        }
+
+        var maxLabel = 0;
+        foreach (var label in labels)
+        {
+            maxLabel = Math.Max(maxLabel, label);
+            Remove(label);
+        }
+
+        EnsureCapacity(_count + labels.Length, maxLabel);
+        var first = _count;
+        _count += labels.Length;
+        var labelArray = labels.ToArray();
+
+        // Node ids are fixed up front so the threads never resize anything.
+        Parallel.For(0, labelArray.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, i =>
+            Insert(first + i, labelArray[i], vectorOf(labelArray[i]).Span));
+    }
+
+    /// <inheritdoc />
+    public void Remove(int label)
+    {
+        if ((uint)label >= (uint)_nodeByLabel.Length)
+        {
+            return;
+        }
+
+        var node = _nodeByLabel[label];
+        if (node < 0)
+        {
+            return;
+        }
+
+        _nodeByLabel[label] = -1;
+        _deleted[node] = true;
+        _deletedCount++;
+    }
+
+    /// <inheritdoc />
+    public int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels)
+    {
+        var entry = _entryPoint;
+        if (entry < 0 || k <= 0)
+        {
+            return 0;
+        }
+
+        Span<float> normalized = _dimension <= 1024 ? stackalloc float[_dimension] : new float[_dimension];
+        var q = PrepareQuery(query, normalized);
+        var current = entry;
+        var currentDistance = DistanceTo(current, q);
+        for (var level = _maxLevel; level > 0; level--)
+        {
+            (current, currentDistance) = GreedyClosest(q, current, currentDistance, level, locked: false);
+        }
+
+        var top = RentHeap(true);
+        var candidates = RentHeap(false);
+        try
+        {
+            SearchLayer(q, current, currentDistance, Math.Max(ef, k), 0, top, candidates, accept, locked: false);
+            while (top.Count > k)
+            {
+                top.Pop();
+            }
+
+            var n = top.Count;
+            Span<int> nodes = n <= 256 ? stackalloc int[n] : new int[n];
+            top.DrainAscending(distances[..n], nodes);
+            for (var i = 0; i < n; i++)
+            {
+                labels[i] = _labels[nodes[i]];
+            }
+
+            return n;
+        }
+        finally
+        {
+            ReturnHeap(top);
+            ReturnHeap(candidates);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> CheckIntegrity()
+    {
+        var problems = new List<string>();
+        if (_count > 0 && (_entryPoint < 0 || _entryPoint >= _count || _levels[_entryPoint] != _maxLevel))
+        {
+            problems.Add($"entry point {_entryPoint} is invalid for max level {_maxLevel}");
+        }
+
+        var seen = new HashSet<int>();
+        for (var node = 0; node < _count; node++)
+        {
+            for (var level = 0; level <= _levels[node]; level++)
+            {
+                var links = Links(node, level);
+                var max = level == 0 ? _m0 : _m;
+                if (links.Length > max)
+                {
+                    problems.Add($"node {node} level {level}: {links.Length} links > {max}");
+                }
+
+                seen.Clear();
+                foreach (var link in links)
+                {
+                    if ((uint)link >= (uint)_count)
+                    {
+                        problems.Add($"node {node} level {level}: link {link} out of range");
+                    }
+                    else if (link == node)
+                    {
+                        problems.Add($"node {node} level {level}: self link");
+                    }
+                    else if (_levels[link] < level)
+                    {
+                        problems.Add($"node {node} level {level}: link {link} only reaches level {_levels[link]}");
+                    }
+
+                    if (!seen.Add(link))
+                    {
+                        problems.Add($"node {node} level {level}: duplicate link {link}");
+                    }
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_level0 != null)
+        {
+            NativeMemory.AlignedFree(_level0);
+            _level0 = null;
+        }
+    }
+
+    private void Insert(int node, int label, ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != _dimension)
+        {
+            ThrowHelper.DimensionMismatch(_dimension, vector.Length);
+        }
+
+        var target = VectorSpan(node);
+        vector.CopyTo(target);
+        if (_normalize)
+        {
+            Normalize(target);
+        }
+
+        int level;
+        lock (_globalLock)
+        {
+            level = (int)(-Math.Log(1.0 - _levelRandom.NextDouble()) * _levelMultiplier);
+        }
+
+        _levels[node] = level;
+        _labels[node] = label;
+        _upper[node] = level > 0 ? new int[level * (_m + 1)] : null;
+        SetLinkCount(node, 0);
+
+        // A node that raises the top level holds the global lock for its whole insert, so no
+        // other insert starts from an entry point that is about to change (as hnswlib does).
+        var holdsGlobal = false;
+        if (level > _maxLevel)
+        {
+            _globalLock.Enter();
+            holdsGlobal = true;
+            if (level <= _maxLevel)
+            {
+                _globalLock.Exit();
+                holdsGlobal = false;
+            }
+        }
+
+        try
+        {
+            var entry = _entryPoint;
+            if (entry < 0)
+            {
+                _maxLevel = level;
+                _entryPoint = node;
+                _nodeByLabel[label] = node;
+                return;
+            }
+
+            var maxLevel = _maxLevel;
+            var q = (ReadOnlySpan<float>)target;
+            var current = entry;
+            var currentDistance = DistanceTo(current, q);
+            for (var l = maxLevel; l > level; l--)
+            {
+                (current, currentDistance) = GreedyClosest(q, current, currentDistance, l, locked: true);
+            }
+
+            var top = RentHeap(true);
+            var candidates = RentHeap(false);
+            try
+            {
+                for (var l = Math.Min(level, maxLevel); l >= 0; l--)
+                {
+                    SearchLayer(q, current, currentDistance, _efConstruction, l, top, candidates, accept: null, locked: true);
+                    (current, currentDistance) = ConnectNewNode(node, l, top);
+                }
+            }
+            finally
+            {
+                ReturnHeap(top);
+                ReturnHeap(candidates);
+            }
+
+            if (level > maxLevel)
+            {
+                _maxLevel = level;
+                _entryPoint = node;
+            }
+
+            _nodeByLabel[label] = node;
+        }
+        finally
+        {
+            if (holdsGlobal)
+            {
+                _globalLock.Exit();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Links <paramref name="node"/> to its best neighbours on <paramref name="level"/> chosen
+    /// from <paramref name="top"/> (consumed), and back; returns the closest, the next entry.
+    /// </summary>
+    private (int Node, float Distance) ConnectNewNode(int node, int level, NodeHeap top)
+    {
+        var n = top.Count;
+        var distances = new float[n];
+        var nodes = new int[n];
+        top.DrainAscending(distances, nodes);
+        var maxLinks = level == 0 ? _m0 : _m;
+        var selected = SelectNeighbors(distances, nodes, n, _m);
+        lock (NodeLock(node))
+        {
+            var links = LinkStorage(node, level);
+            for (var i = 0; i < selected; i++)
+            {
+                links[1 + i] = nodes[i];
+            }
+
+            links[0] = selected;
+        }
+
+        for (var i = 0; i < selected; i++)
+        {
+            var neighbor = nodes[i];
+            lock (NodeLock(neighbor))
+            {
+                var links = LinkStorage(neighbor, level);
+                var count = links[0];
+                if (count < maxLinks)
+                {
+                    links[1 + count] = node;
+                    links[0] = count + 1;
+                    continue;
+                }
+
+                // Full: re-select among the current links plus the new node by the heuristic.
+                var pool = count + 1;
+                var poolDistances = new float[pool];
+                var poolNodes = new int[pool];
+                var neighborVector = VectorSpan(neighbor);
+                for (var j = 0; j < count; j++)
+                {
+                    poolNodes[j] = links[1 + j];
+                }
+
+                poolNodes[count] = node;
+                for (var j = 0; j < pool; j++)
+                {
+                    poolDistances[j] = TDistance.Distance(VectorSpan(poolNodes[j]), neighborVector);
+                }
+
+                Array.Sort(poolDistances, poolNodes);
+                var kept = SelectNeighbors(poolDistances, poolNodes, pool, maxLinks);
+                for (var j = 0; j < kept; j++)
+                {
+                    links[1 + j] = poolNodes[j];
+                }
+
+                links[0] = kept;
+            }
+        }
+
+        return (nodes[0], distances[0]);
+    }
+
+    /// <summary>
+    /// The diversity heuristic: walk candidates from the closest; keep one only if it is closer
+    /// to the base than to every neighbour kept so far. Moves the kept ones to the front.
+    /// </summary>
+    private int SelectNeighbors(float[] distances, int[] nodes, int count, int max)
+    {
+        if (count <= max)
+        {
+            return count;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < count && kept < max; i++)
+        {
+            var candidate = VectorSpan(nodes[i]);
+            var good = true;
+            for (var j = 0; j < kept; j++)
+            {
+                if (TDistance.Distance(VectorSpan(nodes[j]), candidate) < distances[i])
+                {
+                    good = false;
+                    break;
+                }
+            }
+
+            if (good)
+            {
+                distances[kept] = distances[i];
+                nodes[kept] = nodes[i];
+                kept++;
+            }
+        }
+
+        return kept;
+    }
+
+    private (int Node, float Distance) GreedyClosest(ReadOnlySpan<float> q, int current, float currentDistance, int level, bool locked)
+    {
+        var changed = true;
+        Span<int> copy = stackalloc int[_m];
+        while (changed)
+        {
+            changed = false;
+            var count = CopyLinks(current, level, copy, locked);
+            for (var i = 0; i < count; i++)
+            {
+                var d = DistanceTo(copy[i], q);
+                if (d < currentDistance)
+                {
+                    currentDistance = d;
+                    current = copy[i];
+                    changed = true;
+                }
+            }
+        }
+
+        return (current, currentDistance);
+    }
+
+    /// <summary>Best-first search of one layer; leaves up to <paramref name="ef"/> results in <paramref name="top"/>.</summary>
+    private void SearchLayer(ReadOnlySpan<float> q, int entry, float entryDistance, int ef, int level, NodeHeap top, NodeHeap candidates, Func<int, bool>? accept, bool locked)
+    {
+        top.Clear();
+        candidates.Clear();
+        var visited = _visitedPool.Rent(_capacity);
+        try
+        {
+            visited.TryVisit(entry);
+            candidates.Push(entryDistance, entry);
+            var bound = float.MaxValue;
+            if (Acceptable(entry, accept, locked))
+            {
+                top.Push(entryDistance, entry);
+                bound = entryDistance;
+            }
+
+            Span<int> copy = stackalloc int[_m0];
+            while (candidates.Count > 0)
+            {
+                var (distance, node) = candidates.Pop();
+                if (distance > bound && top.Count >= ef)
+                {
+                    break;
+                }
+
+                var count = CopyLinks(node, level, copy, locked);
+                for (var i = 0; i < count; i++)
+                {
+                    if (i + 1 < count)
+                    {
+                        Prefetch(copy[i + 1]);
+                    }
+
+                    var next = copy[i];
+                    if (!visited.TryVisit(next))
+                    {
+                        continue;
+                    }
+
+                    var d = DistanceTo(next, q);
+                    if (top.Count < ef || d < bound)
+                    {
+                        candidates.Push(d, next);
+                        if (Acceptable(next, accept, locked))
+                        {
+                            top.Push(d, next);
+                            if (top.Count > ef)
+                            {
+                                top.Pop();
+                            }
+
+                            bound = top.TopDistance;
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _visitedPool.Return(visited);
+        }
+    }
+
+    private bool Acceptable(int node, Func<int, bool>? accept, bool building) =>
+        building || (!_deleted[node] && (accept is null || accept(_labels[node])));
+
+    private int CopyLinks(int node, int level, Span<int> destination, bool locked)
+    {
+        if (!locked)
+        {
+            var links = Links(node, level);
+            links.CopyTo(destination);
+            return links.Length;
+        }
+
+        lock (NodeLock(node))
+        {
+            var links = Links(node, level);
+            links.CopyTo(destination);
+            return links.Length;
+        }
+    }
+
+    private ReadOnlySpan<int> Links(int node, int level)
+    {
+        var storage = LinkStorage(node, level);
+        return storage.Slice(1, storage[0]);
+    }
+
+    private Span<int> LinkStorage(int node, int level)
+    {
+        if (level == 0)
+        {
+            // SAFETY: node < _capacity; the block holds the vector then 1 + _m0 ints.
+            return new Span<int>(_level0 + (node * _stride) + _vectorBytes, 1 + _m0);
+        }
+
+        return _upper[node].AsSpan((level - 1) * (_m + 1), _m + 1);
+    }
+
+    private void SetLinkCount(int node, int count) => LinkStorage(node, 0)[0] = count;
+
+    private Span<float> VectorSpan(int node) =>
+        // SAFETY: node < _capacity; the vector is the first _dimension floats of the block.
+        new(_level0 + (node * _stride), _dimension);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float DistanceTo(int node, ReadOnlySpan<float> q) => TDistance.Distance(VectorSpan(node), q);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Prefetch(int node)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            // SAFETY: links hold node ids below _count <= _capacity; prefetching never faults.
+            var block = _level0 + (node * _stride);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(block);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(block + 64);
+        }
+    }
+
+    private object NodeLock(int node) => _nodeLocks[node & (LockStripes - 1)];
+
+    private ReadOnlySpan<float> PrepareQuery(ReadOnlySpan<float> query, Span<float> scratch)
+    {
+        if (!_normalize)
+        {
+            return query;
+        }
+
+        query.CopyTo(scratch);
+        Normalize(scratch);
+        return scratch;
+    }
+
+    private static void Normalize(Span<float> v)
+    {
+        var norm = MathF.Sqrt(VectorKernels.SquaredNorm(v));
+        if (norm > 0)
+        {
+            var inv = 1f / norm;
+            for (var i = 0; i < v.Length; i++)
+            {
+                v[i] *= inv;
+            }
+        }
+    }
+
+    private void EnsureCapacity(int nodes, int maxLabel)
+    {
+        if (maxLabel >= _nodeByLabel.Length)
+        {
+            var old = _nodeByLabel.Length;
+            Array.Resize(ref _nodeByLabel, Math.Max(maxLabel + 1, old * 2));
+            _nodeByLabel.AsSpan(old).Fill(-1);
+        }
+
+        if (nodes <= _capacity)
+        {
+            return;
+        }
+
+        var capacity = (int)Math.Min(int.MaxValue, Math.Max(nodes, Math.Max(1024L, (long)_capacity * 2)));
+        var bytes = (nuint)(capacity * _stride);
+        var block = (byte*)NativeMemory.AlignedAlloc(bytes, 64);
+        if (_level0 != null)
+        {
+            Buffer.MemoryCopy(_level0, block, (long)bytes, _count * _stride);
+            NativeMemory.AlignedFree(_level0);
+        }
+
+        _level0 = block;
+        Array.Resize(ref _levels, capacity);
+        Array.Resize(ref _upper, capacity);
+        Array.Resize(ref _labels, capacity);
+        Array.Resize(ref _deleted, capacity);
+        _capacity = capacity;
+    }
+
+    [ThreadStatic]
+    private static NodeHeap?[]? t_heaps;
+
+    private static NodeHeap RentHeap(bool isMax)
+    {
+        var heaps = t_heaps ??= new NodeHeap?[4];
+        for (var i = 0; i < heaps.Length; i++)
+        {
+            if (heaps[i] is { } heap && heap.IsMax == isMax)
+            {
+                heaps[i] = null;
+                return heap;
+            }
+        }
+
+        return new NodeHeap(isMax);
+    }
+
+    private static void ReturnHeap(NodeHeap heap)
+    {
+        var heaps = t_heaps ??= new NodeHeap?[4];
+        for (var i = 0; i < heaps.Length; i++)
+        {
+            if (heaps[i] is null)
+            {
+                heaps[i] = heap;
+                return;
+            }
+        }
+    }
+
+    private static long AlignUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
+}

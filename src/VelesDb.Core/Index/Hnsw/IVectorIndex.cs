@@ -1,0 +1,32 @@
+namespace VelesDb.Core.Index.Hnsw;
+
+/// <summary>An approximate nearest-neighbour index over collection rows (labels).</summary>
+internal interface IVectorIndex : IDisposable
+{
+    /// <summary>Nodes in the graph, tombstones included.</summary>
+    int NodeCount { get; }
+
+    /// <summary>Nodes that are not tombstones.</summary>
+    int LiveCount { get; }
+
+    /// <summary>Tombstones / nodes.</summary>
+    double TombstoneRatio { get; }
+
+    /// <summary>Indexes <paramref name="vector"/> under <paramref name="label"/>, replacing an older node of that label.</summary>
+    void Add(int label, ReadOnlySpan<float> vector);
+
+    /// <summary>Indexes many labels on up to <paramref name="maxThreads"/> threads.</summary>
+    void AddBatchParallel(ReadOnlySpan<int> labels, Func<int, ReadOnlyMemory<float>> vectorOf, int maxThreads);
+
+    /// <summary>Tombstones the node of a label (no-op when absent).</summary>
+    void Remove(int label);
+
+    /// <summary>
+    /// Up to <paramref name="k"/> labels closest to the query, ascending by ranking key, among
+    /// live nodes that <paramref name="accept"/> admits.
+    /// </summary>
+    int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels);
+
+    /// <summary>Problems found in the graph structure (empty when sound).</summary>
+    IReadOnlyList<string> CheckIntegrity();
+}

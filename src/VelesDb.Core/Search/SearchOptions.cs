@@ -1,0 +1,22 @@
+using VelesDb.Core.Filtering;
+
+namespace VelesDb.Core.Search;
+
+/// <summary>Options of a vector search.</summary>
+public sealed record SearchOptions
+{
+    /// <summary>Default options: balanced quality, no filter, payloads included.</summary>
+    public static SearchOptions Default { get; } = new();
+
+    /// <summary>Only points whose payload matches are returned.</summary>
+    public Filter? Filter { get; init; }
+
+    /// <summary>The quality mode (default balanced).</summary>
+    public SearchQuality Quality { get; init; } = SearchQuality.Balanced;
+
+    /// <summary>When set, overrides the mode's ef_search (at least k is used).</summary>
+    public int? EfSearch { get; init; }
+
+    /// <summary>Whether results carry payloads (default true).</summary>
+    public bool WithPayload { get; init; } = true;
+}
