@@ -637,11 +637,11 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
     }
 
     [ThreadStatic]
-    private static NodeHeap?[]? t_heaps;
+    private static NodeHeap?[]? _threadHeaps;
 
     private static NodeHeap RentHeap(bool isMax)
     {
-        var heaps = t_heaps ??= new NodeHeap?[4];
+        var heaps = _threadHeaps ??= new NodeHeap?[4];
         for (var i = 0; i < heaps.Length; i++)
         {
             if (heaps[i] is { } heap && heap.IsMax == isMax)
@@ -656,7 +656,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
 
     private static void ReturnHeap(NodeHeap heap)
     {
-        var heaps = t_heaps ??= new NodeHeap?[4];
+        var heaps = _threadHeaps ??= new NodeHeap?[4];
         for (var i = 0; i < heaps.Length; i++)
         {
             if (heaps[i] is null)
