@@ -78,6 +78,7 @@ public sealed partial class Collection
         }
 
         RemoveLeftovers();
+        BuildIndex();
         foreach (var note in report.NotesList)
         {
             Log.RecoveryNote(_logger, Name, note);

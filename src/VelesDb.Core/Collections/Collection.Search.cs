@@ -3,6 +3,7 @@ using System.Text.Json;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
 using VelesDb.Core.Filtering;
+using VelesDb.Core.Search;
 
 namespace VelesDb.Core.Collections;
 
@@ -17,15 +18,29 @@ public sealed partial class Collection
     /// <summary>Rows below which an exact scan stays on one thread.</summary>
     private const int ParallelScanThreshold = 16_384;
 
+    /// <summary>Collections with at most this many points are always searched exactly.</summary>
+    public const int ExactSearchThreshold = 100;
+
     /// <summary>
-    /// Exact (brute-force) top-k search, optionally filtered. Results are ordered by score in the
-    /// metric's direction (descending for cosine, dot and jaccard; ascending for euclidean and
-    /// hamming), ties by ascending id.
+    /// Top-k search with a filter, balanced quality. Results are ordered by score in the metric's
+    /// direction (descending for cosine, dot and jaccard; ascending for euclidean and hamming),
+    /// ties by ascending id.
+    /// </summary>
+    public IReadOnlyList<SearchResult> Search(ReadOnlySpan<float> query, int k, Filter? filter, bool withPayload = true) =>
+        Search(query, k, new SearchOptions { Filter = filter, WithPayload = withPayload });
+
+    /// <summary>
+    /// Top-k search. Approximate (HNSW) by default; <see cref="SearchQuality.Perfect"/>, and any
+    /// collection of at most <see cref="ExactSearchThreshold"/> points, scan exactly. Scores are
+    /// always recomputed exactly on the stored vectors, so they do not depend on the path.
+    /// Results are ordered by score in the metric's direction, ties by ascending id. With a
+    /// filter, k results are returned whenever k points match.
     /// </summary>
     /// <exception cref="VelesDbException">VELES-015 on a metadata collection, VELES-004 wrong dimension,
-    /// VELES-005 non-finite query, VELES-009 k outside 1..100,000.</exception>
-    public IReadOnlyList<SearchResult> Search(ReadOnlySpan<float> query, int k, Filter? filter = null, bool withPayload = true)
+    /// VELES-005 non-finite query, VELES-009 k outside 1..100,000 or ef_search below 1.</exception>
+    public IReadOnlyList<SearchResult> Search(ReadOnlySpan<float> query, int k, SearchOptions? options = null)
     {
+        options ??= SearchOptions.Default;
         if (Kind != CollectionKind.Vector)
         {
             ThrowHelper.Throw(VelesDbErrorCode.SearchNotSupported, $"Collection '{Name}' is metadata-only and has no vectors to search.");
@@ -49,58 +64,132 @@ public sealed partial class Collection
             ThrowHelper.Throw(VelesDbErrorCode.Config, $"top_k must be between 1 and {MaxTopK}, got {k}.");
         }
 
+        if (options.EfSearch is < 1)
+        {
+            ThrowHelper.Throw(VelesDbErrorCode.Config, $"ef_search must be at least 1, got {options.EfSearch}.");
+        }
+
         return Metric switch
         {
-            DistanceMetric.Cosine => SearchExact<CosineDistance>(query, k, filter, withPayload),
-            DistanceMetric.Euclidean => SearchExact<EuclideanDistance>(query, k, filter, withPayload),
-            DistanceMetric.DotProduct => SearchExact<DotProductDistance>(query, k, filter, withPayload),
-            DistanceMetric.Hamming => SearchExact<HammingDistance>(query, k, filter, withPayload),
-            DistanceMetric.Jaccard => SearchExact<JaccardDistance>(query, k, filter, withPayload),
+            DistanceMetric.Cosine => SearchWith<CosineDistance>(query, k, options),
+            DistanceMetric.Euclidean => SearchWith<EuclideanDistance>(query, k, options),
+            DistanceMetric.DotProduct => SearchWith<DotProductDistance>(query, k, options),
+            DistanceMetric.Hamming => SearchWith<HammingDistance>(query, k, options),
+            DistanceMetric.Jaccard => SearchWith<JaccardDistance>(query, k, options),
             _ => throw new VelesDbException(VelesDbErrorCode.Internal, $"Unhandled metric {Metric}."),
         };
     }
 
-    private SearchResult[] SearchExact<TDistance>(ReadOnlySpan<float> query, int k, Filter? filter, bool withPayload)
+    private SearchResult[] SearchWith<TDistance>(ReadOnlySpan<float> query, int k, SearchOptions options)
         where TDistance : struct, IDistance
     {
         _lock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
-            var rows = _rowHighWater;
-            var capacity = Math.Min(k, _rowById.Count);
-            if (capacity == 0)
+            var exact = options.Quality.Mode == SearchQualityMode.Perfect || _index is null || _rowById.Count <= ExactSearchThreshold;
+            if (!exact)
             {
-                return [];
+                var hits = SearchIndexLocked<TDistance>(query, k, options);
+                if (hits is not null)
+                {
+                    return hits;
+                }
             }
 
-            TopK best;
-            var workers = Math.Min(Environment.ProcessorCount, rows / ParallelScanThreshold);
-            if (workers <= 1)
-            {
-                best = new TopK(capacity);
-                ScanRows<TDistance>(query, 0, rows, filter, ref best);
-            }
-            else
-            {
-                best = ScanParallel<TDistance>(query, rows, workers, capacity, filter);
-            }
-
-            var hits = best.DrainSorted();
-            var results = new SearchResult[hits.Length];
-            for (var i = 0; i < hits.Length; i++)
-            {
-                var (distance, row) = hits[i];
-                JsonElement? payload = withPayload && _payloadByRow[row].ValueKind != JsonValueKind.Undefined ? _payloadByRow[row] : null;
-                results[i] = new SearchResult(_idByRow[row], TDistance.ToScore(distance), payload);
-            }
-
-            return results;
+            return SearchExactLocked<TDistance>(query, k, options.Filter, options.WithPayload);
         }
         finally
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// HNSW search, then exact rescoring of the candidates on the stored vectors. Returns null when
+    /// a filter left fewer than k candidates although more points may match: the caller then
+    /// scans exactly, so k results come back whenever k points match.
+    /// </summary>
+    private SearchResult[]? SearchIndexLocked<TDistance>(ReadOnlySpan<float> query, int k, SearchOptions options)
+        where TDistance : struct, IDistance
+    {
+        var filter = options.Filter;
+        Func<int, bool>? accept = filter is null ? null : row => filter.Matches(_payloadByRow[row]);
+        var ef = Math.Max(options.EfSearch ?? options.Quality.EfFor(k), k);
+        var distances = new float[k];
+        var labels = new int[k];
+        var found = _index!.Search(query, k, ef, accept, distances, labels);
+        if (options.EfSearch is null && options.Quality.Mode == SearchQualityMode.Adaptive)
+        {
+            // Widely spread result distances mean the first pass was still far from the target
+            // neighbourhood: search again with double ef, up to the maximum.
+            while (found > 1 && ef < options.Quality.MaxEf && Spread(distances.AsSpan(0, found)) > 2.0)
+            {
+                ef = Math.Min(ef * 2, options.Quality.MaxEf);
+                found = _index.Search(query, k, ef, accept, distances, labels);
+            }
+        }
+
+        if (found < k && filter is not null && found < _rowById.Count)
+        {
+            return null;
+        }
+
+        var best = new TopK(found == 0 ? 1 : found);
+        for (var i = 0; i < found; i++)
+        {
+            var row = labels[i];
+            best.Offer(TDistance.Distance(_vectors!.Get(row), query), row, _idByRow);
+        }
+
+        return found == 0 ? [] : Materialize<TDistance>(best, options.WithPayload);
+    }
+
+    private static double Spread(ReadOnlySpan<float> ascending)
+    {
+        var first = ascending[0];
+        var last = ascending[^1];
+        return (last - first) / Math.Max(Math.Abs((double)first), 1e-6);
+    }
+
+    private SearchResult[] Materialize<TDistance>(TopK best, bool withPayload)
+        where TDistance : struct, IDistance
+    {
+        var hits = best.DrainSorted();
+        var results = new SearchResult[hits.Length];
+        for (var i = 0; i < hits.Length; i++)
+        {
+            var (distance, row) = hits[i];
+            JsonElement? payload = withPayload && _payloadByRow[row].ValueKind != JsonValueKind.Undefined ? _payloadByRow[row] : null;
+            results[i] = new SearchResult(_idByRow[row], TDistance.ToScore(distance), payload);
+        }
+
+        return results;
+    }
+
+    private SearchResult[] SearchExactLocked<TDistance>(ReadOnlySpan<float> query, int k, Filter? filter, bool withPayload)
+        where TDistance : struct, IDistance
+    {
+        var rows = _rowHighWater;
+        var capacity = Math.Min(k, _rowById.Count);
+        if (capacity == 0)
+        {
+            return [];
+        }
+
+        TopK best;
+        var workers = Math.Min(Environment.ProcessorCount, rows / ParallelScanThreshold);
+        if (workers <= 1)
+        {
+            best = new TopK(capacity);
+            ScanRows<TDistance>(query, 0, rows, filter, ref best);
+        }
+        else
+        {
+            best = ScanParallel<TDistance>(query, rows, workers, capacity, filter);
+        }
+
+        return Materialize<TDistance>(best, withPayload);
     }
 
     private TopK ScanParallel<TDistance>(ReadOnlySpan<float> query, int rows, int workers, int capacity, Filter? filter)

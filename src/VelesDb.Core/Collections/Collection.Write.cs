@@ -46,10 +46,14 @@ public sealed partial class Collection
                 lsn = _wal.Append(WalRecordType.Upsert, body.WrittenSpan);
             }
 
-            foreach (var p in prepared)
+            var rows = new int[prepared.Length];
+            for (var i = 0; i < prepared.Length; i++)
             {
-                ApplyUpsert(p.Id, p.Vector.Span, p.PayloadUtf8, p.Payload);
+                var p = prepared[i];
+                rows[i] = ApplyUpsert(p.Id, p.Vector.Span, p.PayloadUtf8, p.Payload);
             }
+
+            IndexRowsLocked(rows);
 
             MaybeCheckpointLocked();
             wal = _wal;
@@ -326,7 +330,7 @@ public sealed partial class Collection
                 }
             }
 
-            ApplyUpsert(id, vector, utf8, payload);
+            _ = ApplyUpsert(id, vector, utf8, payload);
         }
 
         if (pos != body.Length)
@@ -338,7 +342,7 @@ public sealed partial class Collection
     private void ThrowBadRecord(ulong lsn) =>
         ThrowHelper.Throw(VelesDbErrorCode.IndexCorrupted, $"Collection '{Name}': WAL record {lsn} passed its checksum but does not decode; the log was written by an incompatible build or is damaged.");
 
-    private void ApplyUpsert(ulong id, ReadOnlySpan<float> vector, byte[]? payloadUtf8, JsonElement payload)
+    private int ApplyUpsert(ulong id, ReadOnlySpan<float> vector, byte[]? payloadUtf8, JsonElement payload)
     {
         if (_rowById.TryGetValue(id, out var oldRow))
         {
@@ -369,6 +373,7 @@ public sealed partial class Collection
         _liveByRow[row] = true;
         _rowById[id] = row;
         _sortedIds = null;
+        return row;
     }
 
     private void ApplyDelete(ulong id)
@@ -381,6 +386,7 @@ public sealed partial class Collection
 
     private void FreeRow(int row)
     {
+        _index?.Remove(row);
         _liveByRow[row] = false;
         if (_payloadOffsetByRow[row] >= 0)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Index.Hnsw;
 using VelesDb.Core.Storage;
 
 namespace VelesDb.Core.Collections;
@@ -38,6 +39,7 @@ public sealed partial class Collection : IDisposable
     private int _rowHighWater;
     private long _payloadDeadBytes;
 
+    private IVectorIndex? _index;
     private VectorFile? _vectors;
     private PayloadLog _payloads = null!;
     private WriteAheadLog _wal = null!;
@@ -55,6 +57,8 @@ public sealed partial class Collection : IDisposable
         Dimension = config.Dimension;
         Metric = DistanceMetrics.Parse(config.Metric);
         StorageMode = StorageModes.Parse(config.StorageMode);
+        var auto = HnswParameters.Auto(Math.Max(1, Dimension));
+        Hnsw = new HnswParameters(config.HnswM ?? auto.M, config.HnswEfConstruction ?? auto.EfConstruction);
     }
 
     /// <summary>The collection name.</summary>
@@ -71,6 +75,27 @@ public sealed partial class Collection : IDisposable
 
     /// <summary>The storage mode recorded at creation.</summary>
     public StorageMode StorageMode { get; }
+
+    /// <summary>HNSW parameters of the collection's index.</summary>
+    public HnswParameters Hnsw { get; }
+
+    /// <summary>Fraction of index nodes that are tombstones (deleted or replaced points); a rebuild drops them.</summary>
+    public double TombstoneRatio
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                ThrowIfDisposed();
+                return _index?.TombstoneRatio ?? 0;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
 
     /// <summary>What recovery found when the collection was opened.</summary>
     public RecoveryReport Recovery { get; private set; } = new();
@@ -169,6 +194,7 @@ public sealed partial class Collection : IDisposable
             {
                 _disposed = true;
                 _wal?.Close();
+                _index?.Dispose();
                 _vectors?.Dispose();
                 _payloads?.Dispose();
             }
@@ -193,6 +219,7 @@ public sealed partial class Collection : IDisposable
             _deletedMessage = $"Collection '{Name}' was deleted.";
             _disposed = true;
             _wal?.Close();
+            _index?.Dispose();
             _vectors?.Dispose();
             _payloads?.Dispose();
         }

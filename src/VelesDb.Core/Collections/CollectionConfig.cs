@@ -31,6 +31,12 @@ internal sealed class CollectionConfig
     [JsonPropertyName("storage_mode")]
     public string StorageMode { get; set; } = "full";
 
+    [JsonPropertyName("hnsw_m")]
+    public int? HnswM { get; set; }
+
+    [JsonPropertyName("hnsw_ef_construction")]
+    public int? HnswEfConstruction { get; set; }
+
     public static string PathIn(string directory) => Path.Combine(directory, "config.json");
 
     public void Write(string directory) =>
@@ -68,6 +74,6 @@ internal sealed class CollectionConfig
     }
 }
 
-[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CollectionConfig))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;

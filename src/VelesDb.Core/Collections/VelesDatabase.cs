@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Index.Hnsw;
 using VelesDb.Core.Storage;
 
 namespace VelesDb.Core.Collections;
@@ -90,13 +91,20 @@ public sealed class VelesDatabase : IDisposable
     }
 
     /// <summary>Creates a vector collection.</summary>
-    /// <exception cref="VelesDbException">VELES-034 bad name, VELES-001 exists, VELES-032 dimension outside 1..65,536.</exception>
-    public Collection CreateCollection(string name, int dimension, DistanceMetric metric = DistanceMetric.Cosine, StorageMode storageMode = StorageMode.Full)
+    /// <param name="name">Collection name (1–128 of A-Z a-z 0-9 _ -).</param>
+    /// <param name="dimension">Vector dimension, 1..65,536.</param>
+    /// <param name="metric">Distance metric, fixed for the collection's life.</param>
+    /// <param name="storageMode">Storage mode recorded in the config.</param>
+    /// <param name="hnsw">HNSW M and ef_construction; default <see cref="HnswParameters.Auto"/> for the dimension.</param>
+    /// <exception cref="VelesDbException">VELES-034 bad name, VELES-001 exists, VELES-032 dimension outside 1..65,536, VELES-009 bad HNSW parameters.</exception>
+    public Collection CreateCollection(string name, int dimension, DistanceMetric metric = DistanceMetric.Cosine, StorageMode storageMode = StorageMode.Full, HnswParameters? hnsw = null)
     {
         if (dimension is < 1 or > MaxDimension)
         {
             ThrowHelper.Throw(VelesDbErrorCode.InvalidDimension, $"Dimension must be between 1 and {MaxDimension}, got {dimension}.");
         }
+
+        hnsw?.Validate();
 
         return Create(new CollectionConfig
         {
@@ -105,6 +113,8 @@ public sealed class VelesDatabase : IDisposable
             Dimension = dimension,
             Metric = metric.ToCanonicalName(),
             StorageMode = storageMode.ToCanonicalName(),
+            HnswM = hnsw?.M,
+            HnswEfConstruction = hnsw?.EfConstruction,
         });
     }
 

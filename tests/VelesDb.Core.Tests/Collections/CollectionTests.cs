@@ -3,6 +3,7 @@ using VelesDb.Core.Collections;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
 using VelesDb.Core.Filtering;
+using VelesDb.Core.Search;
 
 namespace VelesDb.Core.Tests.Collections;
 
@@ -294,7 +295,8 @@ public class CollectionTests
         using var dir = new TempDirectory();
         using var db = VelesDatabase.Open(dir.Path, new VelesDatabaseOptions { Durability = Core.Storage.DurabilityMode.None });
         const int dim = 8;
-        var c = db.CreateCollection("c", dim, metric);
+        // The exact path is under test: a minimal graph keeps the index build cheap.
+        var c = db.CreateCollection("c", dim, metric, hnsw: new Core.Index.Hnsw.HnswParameters(2, 4));
         var vectors = new Dictionary<ulong, float[]>();
         var batch = new List<Point>();
         for (ulong id = 0; id < 40_000; id++)
@@ -323,7 +325,7 @@ public class CollectionTests
             .ThenBy(x => x.Id)
             .Take(50)
             .ToList();
-        var hits = c.Search(query, 50);
+        var hits = c.Search(query, 50, new SearchOptions { Quality = SearchQuality.Perfect });
         Assert.Equal(expected.Select(e => e.Id), hits.Select(h => h.Id));
     }
 

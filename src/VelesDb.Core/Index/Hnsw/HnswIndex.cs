@@ -92,7 +92,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
     }
 
     /// <inheritdoc />
-    public void AddBatchParallel(ReadOnlySpan<int> labels, Func<int, ReadOnlyMemory<float>> vectorOf, int maxThreads)
+    public void AddBatchParallel(ReadOnlySpan<int> labels, VectorAccessor vectorOf, int maxThreads)
     {
         if (labels.IsEmpty)
         {
@@ -113,7 +113,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
 
         // Node ids are fixed up front so the threads never resize anything.
         Parallel.For(0, labelArray.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) }, i =>
-            Insert(first + i, labelArray[i], vectorOf(labelArray[i]).Span));
+            Insert(first + i, labelArray[i], vectorOf(labelArray[i])));
     }
 
     /// <inheritdoc />

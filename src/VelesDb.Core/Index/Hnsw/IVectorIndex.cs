@@ -1,5 +1,8 @@
 namespace VelesDb.Core.Index.Hnsw;
 
+/// <summary>Reads the vector stored for a label.</summary>
+internal delegate ReadOnlySpan<float> VectorAccessor(int label);
+
 /// <summary>An approximate nearest-neighbour index over collection rows (labels).</summary>
 internal interface IVectorIndex : IDisposable
 {
@@ -16,7 +19,7 @@ internal interface IVectorIndex : IDisposable
     void Add(int label, ReadOnlySpan<float> vector);
 
     /// <summary>Indexes many labels on up to <paramref name="maxThreads"/> threads.</summary>
-    void AddBatchParallel(ReadOnlySpan<int> labels, Func<int, ReadOnlyMemory<float>> vectorOf, int maxThreads);
+    void AddBatchParallel(ReadOnlySpan<int> labels, VectorAccessor vectorOf, int maxThreads);
 
     /// <summary>Tombstones the node of a label (no-op when absent).</summary>
     void Remove(int label);
