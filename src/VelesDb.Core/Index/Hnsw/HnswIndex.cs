@@ -337,8 +337,8 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
     private (int Node, float Distance) ConnectNewNode(int node, int level, NodeHeap top)
     {
         var n = top.Count;
-        var distances = new float[n];
-        var nodes = new int[n];
+        var scratch = _threadScratch ??= new InsertScratch();
+        var distances = scratch.Candidates(n, out var nodes);
         top.DrainAscending(distances, nodes);
         var maxLinks = level == 0 ? _m0 : _m;
         var selected = SelectNeighbors(distances, nodes, n, _m);
@@ -369,8 +369,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
 
                 // Full: re-select among the current links plus the new node by the heuristic.
                 var pool = count + 1;
-                var poolDistances = new float[pool];
-                var poolNodes = new int[pool];
+                var poolDistances = scratch.Pool(pool, out var poolNodes);
                 var neighborVector = VectorSpan(neighbor);
                 for (var j = 0; j < count; j++)
                 {
@@ -383,7 +382,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
                     poolDistances[j] = TDistance.Distance(VectorSpan(poolNodes[j]), neighborVector);
                 }
 
-                Array.Sort(poolDistances, poolNodes);
+                Array.Sort(poolDistances, poolNodes, 0, pool);
                 var kept = SelectNeighbors(poolDistances, poolNodes, pool, maxLinks);
                 for (var j = 0; j < kept; j++)
                 {
@@ -638,6 +637,42 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
 
     [ThreadStatic]
     private static NodeHeap?[]? _threadHeaps;
+
+    [ThreadStatic]
+    private static InsertScratch? _threadScratch;
+
+    /// <summary>Per-thread buffers of the insert path, so inserting allocates nothing per node.</summary>
+    private sealed class InsertScratch
+    {
+        private float[] _candidateDistances = new float[256];
+        private int[] _candidateNodes = new int[256];
+        private float[] _poolDistances = new float[128];
+        private int[] _poolNodes = new int[128];
+
+        public float[] Candidates(int count, out int[] nodes)
+        {
+            if (_candidateDistances.Length < count)
+            {
+                _candidateDistances = new float[count * 2];
+                _candidateNodes = new int[count * 2];
+            }
+
+            nodes = _candidateNodes;
+            return _candidateDistances;
+        }
+
+        public float[] Pool(int count, out int[] nodes)
+        {
+            if (_poolDistances.Length < count)
+            {
+                _poolDistances = new float[count * 2];
+                _poolNodes = new int[count * 2];
+            }
+
+            nodes = _poolNodes;
+            return _poolDistances;
+        }
+    }
 
     private static NodeHeap RentHeap(bool isMax)
     {
