@@ -1,3 +1,4 @@
+using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
 
@@ -8,9 +9,14 @@ public sealed partial class Collection
     /// <summary>Batches at least this large are indexed on all cores.</summary>
     private const int ParallelIndexThreshold = 256;
 
+    /// <summary>The graph file inside the collection directory.</summary>
+    private string GraphPath => Path.Combine(_directory, "hnsw.graph");
+
     /// <summary>
-    /// Builds the HNSW index from the stored vectors of every live row. The graph is rebuilt at
-    /// open rather than loaded (engine spec §3.4 allows it), so it always matches storage.
+    /// Opens the HNSW index: loads <c>hnsw.graph</c> when it is sound and matches the collection,
+    /// then reconciles it with storage (graph nodes of rows that are gone are tombstoned; rows
+    /// missing from the graph, or whose vector differs from the indexed one, are re-indexed).
+    /// A missing, foreign or damaged graph is rebuilt from the stored vectors.
     /// </summary>
     private void BuildIndex()
     {
@@ -19,26 +25,94 @@ public sealed partial class Collection
             return;
         }
 
+        string? problem;
         _index = Metric switch
         {
             // Cosine ranks by the dot product of normalised copies: one kernel, no norms per hop.
-            DistanceMetric.Cosine => new HnswIndex<DotProductDistance>(Dimension, Hnsw, normalize: true),
-            DistanceMetric.Euclidean => new HnswIndex<EuclideanDistance>(Dimension, Hnsw, normalize: false),
-            DistanceMetric.DotProduct => new HnswIndex<DotProductDistance>(Dimension, Hnsw, normalize: false),
-            DistanceMetric.Hamming => new HnswIndex<HammingDistance>(Dimension, Hnsw, normalize: false),
-            _ => new HnswIndex<JaccardDistance>(Dimension, Hnsw, normalize: false),
+            DistanceMetric.Cosine => LoadOrCreate<DotProductDistance>(normalize: true, out problem),
+            DistanceMetric.Euclidean => LoadOrCreate<EuclideanDistance>(normalize: false, out problem),
+            DistanceMetric.DotProduct => LoadOrCreate<DotProductDistance>(normalize: false, out problem),
+            DistanceMetric.Hamming => LoadOrCreate<HammingDistance>(normalize: false, out problem),
+            _ => LoadOrCreate<JaccardDistance>(normalize: false, out problem),
         };
 
-        var rows = new List<int>(_rowById.Count);
+        // A graph file is derived data: a bad one costs a rebuild, never data, so it is logged
+        // rather than reported as damage.
+        if (problem is not null && File.Exists(GraphPath))
+        {
+            Log.GraphRebuilt(_logger, Name, problem);
+        }
+
+        var index = _index;
+        for (var node = 0; node < index.NodeCount; node++)
+        {
+            var label = index.LabelOfLiveNode(node);
+            if (label >= 0 && (label >= _rowHighWater || !_liveByRow[label]))
+            {
+                index.Remove(label);
+            }
+        }
+
+        var rows = new List<int>();
         for (var row = 0; row < _rowHighWater; row++)
         {
-            if (_liveByRow[row])
+            if (_liveByRow[row] && !index.Holds(row, _vectors.Get(row)))
             {
                 rows.Add(row);
             }
         }
 
         IndexRowsLocked(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows));
+        IndexReconciledRows = rows.Count;
+    }
+
+    /// <summary>Rows (re-)indexed when the collection was opened: all of them without a usable graph file.</summary>
+    internal int IndexReconciledRows { get; private set; }
+
+    private HnswIndex<TDistance> LoadOrCreate<TDistance>(bool normalize, out string? problem)
+        where TDistance : struct, IDistance =>
+        HnswIndex<TDistance>.TryLoad(GraphPath, Dimension, Hnsw, normalize, out problem)
+            ?? new HnswIndex<TDistance>(Dimension, Hnsw, normalize);
+
+    /// <summary>Saves the graph when it changed; part of a full checkpoint.</summary>
+    private void SaveIndexLocked()
+    {
+        if (_index is { IsDirty: true })
+        {
+            _index.Save(GraphPath);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the HNSW index from the stored vectors of the live points, dropping every
+    /// tombstone (deleted or replaced points), and saves it. Blocks writers and readers while it
+    /// runs.
+    /// </summary>
+    public void RebuildIndex()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (_vectors is null)
+            {
+                return;
+            }
+
+            _index?.Dispose();
+            _index = null;
+            if (File.Exists(GraphPath))
+            {
+                File.Delete(GraphPath);
+            }
+
+            BuildIndex();
+            SaveIndexLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
     }
 
     private void IndexRowsLocked(ReadOnlySpan<int> rows)

@@ -151,7 +151,8 @@ public sealed partial class Collection : IDisposable
 
     /// <summary>
     /// Checkpoints: makes vectors and payloads durable in their own files, writes the point index,
-    /// and starts an empty WAL. Opening afterwards replays nothing.
+    /// starts an empty WAL, and saves the HNSW graph if it changed. Opening afterwards replays
+    /// nothing and loads the graph instead of rebuilding it.
     /// </summary>
     public void FlushFull()
     {
@@ -160,6 +161,7 @@ public sealed partial class Collection : IDisposable
         {
             ThrowIfDisposed();
             CheckpointLocked();
+            SaveIndexLocked();
         }
         finally
         {
@@ -183,6 +185,7 @@ public sealed partial class Collection : IDisposable
                 if (_deletedMessage is null)
                 {
                     CheckpointLocked();
+                    SaveIndexLocked();
                 }
             }
             catch (VelesDbException ex)

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Removed leftover '{Path}'")]
     public static partial void RemovedLeftover(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Collection '{Collection}': hnsw.graph not used ({Problem}); rebuilding the index from stored vectors")]
+    public static partial void GraphRebuilt(ILogger logger, string collection, string problem);
 }

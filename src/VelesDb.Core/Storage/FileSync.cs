@@ -58,6 +58,23 @@ internal static partial class FileSync
         FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
+    /// <summary>
+    /// The atomic replace of <see cref="WriteAtomic(string, ReadOnlySpan{byte})"/> for content too
+    /// large to hold in one buffer: <paramref name="write"/> streams it into the temp file.
+    /// </summary>
+    public static void WriteAtomic(string path, Action<Stream> write)
+    {
+        var tmp = path + ".tmp";
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(tmp, path, overwrite: true);
+        FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
     /// <summary>fsync of an open file.</summary>
     public static void Fsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
     {

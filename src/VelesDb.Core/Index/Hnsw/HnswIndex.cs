@@ -21,7 +21,7 @@ namespace VelesDb.Core.Index.Hnsw;
 /// </para>
 /// </summary>
 /// <typeparam name="TDistance">The ranking key; for cosine the index stores normalised vectors and uses the dot product.</typeparam>
-internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
+internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
     where TDistance : struct, IDistance
 {
     private const int LockStripes = 4096;
@@ -88,6 +88,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
     {
         EnsureCapacity(_count + 1, label);
         Remove(label);
+        IsDirty = true;
         Insert(Interlocked.Increment(ref _count) - 1, label, vector);
     }
 
@@ -107,6 +108,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
         }
 
         EnsureCapacity(_count + labels.Length, maxLabel);
+        IsDirty = true;
         var first = _count;
         _count += labels.Length;
         var labelArray = labels.ToArray();
@@ -133,6 +135,7 @@ internal sealed unsafe class HnswIndex<TDistance> : IVectorIndex
         _nodeByLabel[label] = -1;
         _deleted[node] = true;
         _deletedCount++;
+        IsDirty = true;
     }
 
     /// <inheritdoc />

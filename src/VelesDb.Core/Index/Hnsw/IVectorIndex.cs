@@ -30,6 +30,18 @@ internal interface IVectorIndex : IDisposable
     /// </summary>
     int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels);
 
+    /// <summary>True when the graph changed since it was last saved.</summary>
+    bool IsDirty { get; }
+
+    /// <summary>The label a node indexes, or -1 for a tombstone.</summary>
+    int LabelOfLiveNode(int node);
+
+    /// <summary>Whether the live node of <paramref name="label"/> holds exactly <paramref name="vector"/> (as the index would store it).</summary>
+    bool Holds(int label, ReadOnlySpan<float> vector);
+
+    /// <summary>Writes the graph atomically.</summary>
+    void Save(string path);
+
     /// <summary>Problems found in the graph structure (empty when sound).</summary>
     IReadOnlyList<string> CheckIntegrity();
 }
