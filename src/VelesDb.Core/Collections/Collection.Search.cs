@@ -114,8 +114,34 @@ public sealed partial class Collection
         where TDistance : struct, IDistance
     {
         var filter = options.Filter;
-        Func<int, bool>? accept = filter is null ? null : row => filter.Matches(_payloadByRow[row]);
         var ef = Math.Max(options.EfSearch ?? options.Quality.EfFor(k), k);
+        Func<int, bool>? accept = null;
+        if (filter is not null)
+        {
+            var selectivity = EstimateSelectivityLocked(filter);
+            if (selectivity <= ExactScanSelectivity)
+            {
+                // So few points match that scanning them beats walking a graph mostly made of
+                // non-matching nodes.
+                return null;
+            }
+
+            if (selectivity >= PostFilterSelectivity)
+            {
+                // Loose filter: search unfiltered with over-fetch, then filter. Falls through to
+                // in-graph filtering below when the over-fetch did not yield k matches.
+                var fetch = (int)Math.Min(Math.Max(ef, k / selectivity * 1.5), MaxTopK);
+                var post = PostFilterLocked<TDistance>(query, k, Math.Max(ef, fetch), fetch, filter, options.WithPayload);
+                if (post is not null)
+                {
+                    return post;
+                }
+            }
+
+            accept = row => filter.Matches(_payloadByRow[row]);
+            ef = Math.Max(ef, 4 * k);
+        }
+
         var distances = new float[k];
         var labels = new int[k];
         var found = _index!.Search(query, k, ef, accept, distances, labels);
@@ -143,6 +169,61 @@ public sealed partial class Collection
         }
 
         return found == 0 ? [] : Materialize<TDistance>(best, options.WithPayload);
+    }
+
+    /// <summary>At or below this estimated fraction of matching points, a filtered search scans exactly.</summary>
+    private const double ExactScanSelectivity = 0.01;
+
+    /// <summary>At or above this fraction, a filtered search post-filters an over-fetched HNSW result.</summary>
+    private const double PostFilterSelectivity = 0.30;
+
+    /// <summary>Payloads sampled to estimate a filter's selectivity.</summary>
+    private const int SelectivitySample = 1024;
+
+    /// <summary>
+    /// Fraction of live points matching <paramref name="filter"/>, measured on up to
+    /// <see cref="SelectivitySample"/> rows spread evenly over the collection.
+    /// </summary>
+    private double EstimateSelectivityLocked(Filter filter)
+    {
+        var rows = _rowHighWater;
+        var step = Math.Max(1, rows / SelectivitySample);
+        int sampled = 0, matched = 0;
+        for (var row = 0; row < rows; row += step)
+        {
+            if (!_liveByRow[row])
+            {
+                continue;
+            }
+
+            sampled++;
+            if (filter.Matches(_payloadByRow[row]))
+            {
+                matched++;
+            }
+        }
+
+        return sampled == 0 ? 0 : (double)matched / sampled;
+    }
+
+    /// <summary>Unfiltered HNSW over-fetch, then the filter; null when fewer than k survive.</summary>
+    private SearchResult[]? PostFilterLocked<TDistance>(ReadOnlySpan<float> query, int k, int ef, int fetch, Filter filter, bool withPayload)
+        where TDistance : struct, IDistance
+    {
+        var distances = new float[fetch];
+        var labels = new int[fetch];
+        var found = _index!.Search(query, fetch, ef, null, distances, labels);
+        var best = new TopK(k);
+        for (var i = 0; i < found; i++)
+        {
+            var row = labels[i];
+            if (filter.Matches(_payloadByRow[row]))
+            {
+                best.Offer(TDistance.Distance(_vectors!.Get(row), query), row, _idByRow);
+            }
+        }
+
+        return best.Count < k ? null : Materialize<TDistance>(best, withPayload);
     }
 
     private static double Spread(ReadOnlySpan<float> ascending)

@@ -18,7 +18,7 @@ public class HnswSearchTests
         var c = db.CreateCollection(name, Dim, metric, hnsw: hnsw);
         for (var start = 0; start < data.Length; start += 1000)
         {
-            c.Upsert([.. Enumerable.Range(start, Math.Min(1000, data.Length - start)).Select(i => Point.WithJson((ulong)i, data[i], $$"""{"bucket":{{i % 50}}}"""))]);
+            c.Upsert([.. Enumerable.Range(start, Math.Min(1000, data.Length - start)).Select(i => Point.WithJson((ulong)i, data[i], $$"""{"bucket":{{i % 50}},"i":{{i}}}"""))]);
         }
 
         return c;
@@ -143,6 +143,46 @@ public class HnswSearchTests
         Assert.All(hits, h => Assert.Equal(7UL, h.Id % 50));
         var exact = c.Search(q, 25, new SearchOptions { Filter = filter, Quality = SearchQuality.Perfect });
         Assert.True(hits.Select(h => h.Id).Intersect(exact.Select(h => h.Id)).Count() >= 23);
+    }
+
+    /// <summary>
+    /// The three filtered strategies: bucket &lt; 1 matches 2 % (graph walk with the filter
+    /// inside), bucket &lt; 25 matches 50 % (post-filter of an over-fetch), and i &lt; 20
+    /// matches 0.7 % (exact scan). Each must return only matches, k of them, close to exact.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"condition":{"type":"lt","field":"bucket","value":1}}""", 25)]
+    [InlineData("""{"condition":{"type":"lt","field":"bucket","value":25}}""", 25)]
+    [InlineData("""{"condition":{"type":"lt","field":"i","value":20}}""", 10)]
+    public void Search_FilterStrategies_ReturnOnlyMatches_KOfThem_NearExact(string filterJson, int k)
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path, new VelesDatabaseOptions { Durability = DurabilityMode.None });
+        var c = Fill(db, DistanceMetric.Euclidean, HnswIndexTests.Clustered(3000, Dim, 21));
+        var filter = Filter.Parse(filterJson);
+        var overlap = 0;
+        var queries = HnswIndexTests.Clustered(10, Dim, 22);
+        foreach (var q in queries)
+        {
+            var hits = c.Search(q, k, filter);
+            var exact = c.Search(q, k, new SearchOptions { Filter = filter, Quality = SearchQuality.Perfect });
+            Assert.Equal(exact.Count, hits.Count);
+            Assert.All(hits, h => Assert.True(filter.Matches(c.Get(h.Id)!.Payload!.Value)));
+            overlap += hits.Select(h => h.Id).Intersect(exact.Select(h => h.Id)).Count();
+        }
+
+        Assert.True(overlap >= 0.95 * queries.Length * k, $"overlap {overlap}");
+    }
+
+    [Fact]
+    public void Search_FilterMatchingFewerThanK_ReturnsAllMatches()
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path, new VelesDatabaseOptions { Durability = DurabilityMode.None });
+        var c = Fill(db, DistanceMetric.Euclidean, HnswIndexTests.Clustered(2000, Dim, 23));
+        c.Upsert(Point.WithJson(5000, HnswIndexTests.Clustered(1, Dim, 24)[0], """{"bucket":-1}"""));
+        var hits = c.Search(new float[Dim], 10, Filter.Parse("""{"condition":{"type":"eq","field":"bucket","value":-1}}"""));
+        Assert.Equal([5000UL], hits.Select(h => h.Id));
     }
 
     [Fact]
