@@ -151,7 +151,7 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
         var q = PrepareQuery(query, normalized);
         var current = entry;
         var currentDistance = DistanceTo(current, q);
-        for (var level = _maxLevel; level > 0; level--)
+        for (var level = _levels[entry]; level > 0; level--)
         {
             (current, currentDistance) = GreedyClosest(q, current, currentDistance, level, locked: false);
         }
@@ -291,7 +291,9 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
                 return;
             }
 
-            var maxLevel = _maxLevel;
+            // The entry point's own level, not _maxLevel: a concurrent insert may raise the top
+            // level between the two reads, and descending from a node above its level is invalid.
+            var maxLevel = _levels[entry];
             var q = (ReadOnlySpan<float>)target;
             var current = entry;
             var currentDistance = DistanceTo(current, q);
