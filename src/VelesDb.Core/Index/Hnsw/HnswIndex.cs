@@ -147,8 +147,9 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
             return 0;
         }
 
-        Span<float> normalized = _dimension <= 1024 ? stackalloc float[_dimension] : new float[_dimension];
-        var q = PrepareQuery(query, normalized);
+        // The query is read at every hop: a 64-byte-aligned copy keeps those loads from splitting
+        // cache lines (the kernels align the node vector, their first operand).
+        var q = AlignedQuery(query);
         var current = entry;
         var currentDistance = DistanceTo(current, q);
         for (var level = _levels[entry]; level > 0; level--)
@@ -584,16 +585,28 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
 
     private object NodeLock(int node) => _nodeLocks[node & (LockStripes - 1)];
 
-    private ReadOnlySpan<float> PrepareQuery(ReadOnlySpan<float> query, Span<float> scratch)
+    private Span<float> AlignedQuery(ReadOnlySpan<float> query)
     {
-        if (!_normalize)
+        var buffer = _threadQuery;
+        if (buffer is null || buffer.Length < _dimension + 16)
         {
-            return query;
+            // Pinned, so the alignment computed below stays valid.
+            buffer = _threadQuery = GC.AllocateArray<float>(_dimension + 16, pinned: true);
         }
 
-        query.CopyTo(scratch);
-        Normalize(scratch);
-        return scratch;
+        // SAFETY: the array is pinned; the offset is below 16 floats and 16 + _dimension fit.
+        fixed (float* start = buffer)
+        {
+            var offset = (int)((64 - ((nint)start & 63)) & 63) / sizeof(float);
+            var q = buffer.AsSpan(offset, _dimension);
+            query.CopyTo(q);
+            if (_normalize)
+            {
+                Normalize(q);
+            }
+
+            return q;
+        }
     }
 
     private static void Normalize(Span<float> v)
@@ -645,6 +658,9 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
 
     [ThreadStatic]
     private static InsertScratch? _threadScratch;
+
+    [ThreadStatic]
+    private static float[]? _threadQuery;
 
     /// <summary>Per-thread buffers of the insert path, so inserting allocates nothing per node.</summary>
     private sealed class InsertScratch
