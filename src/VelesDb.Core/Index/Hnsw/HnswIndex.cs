@@ -487,15 +487,17 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
                     break;
                 }
 
-                var count = CopyLinks(node, level, copy, locked);
-                for (var i = 0; i < count; i++)
+                // Queries run without concurrent inserts and read the links in place; an insert
+                // copies them under the node's lock.
+                ReadOnlySpan<int> links = locked ? copy[..CopyLinks(node, level, copy, locked: true)] : Links(node, level);
+                for (var i = 0; i < links.Length; i++)
                 {
-                    if (i + 1 < count)
+                    if (i + 1 < links.Length)
                     {
-                        Prefetch(copy[i + 1]);
+                        Prefetch(links[i + 1]);
                     }
 
-                    var next = copy[i];
+                    var next = links[i];
                     if (!visited.TryVisit(next))
                     {
                         continue;

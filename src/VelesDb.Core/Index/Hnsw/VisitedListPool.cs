@@ -51,14 +51,26 @@ internal sealed class VisitedList
     }
 }
 
-/// <summary>A pool of visited lists so concurrent searches do not allocate.</summary>
+/// <summary>
+/// A pool of visited lists so concurrent searches do not allocate: each thread keeps one list
+/// at hand (no synchronisation on the hot path); a thread that needs a second one at the same
+/// time falls back to a shared bag.
+/// </summary>
 internal sealed class VisitedListPool
 {
+    [ThreadStatic]
+    private static VisitedList? _threadList;
+
     private readonly ConcurrentBag<VisitedList> _pool = [];
 
     public VisitedList Rent(int capacity)
     {
-        if (!_pool.TryTake(out var list))
+        var list = _threadList;
+        if (list is not null)
+        {
+            _threadList = null;
+        }
+        else if (!_pool.TryTake(out list))
         {
             list = new VisitedList(capacity);
         }
@@ -67,5 +79,15 @@ internal sealed class VisitedListPool
         return list;
     }
 
-    public void Return(VisitedList list) => _pool.Add(list);
+    public void Return(VisitedList list)
+    {
+        if (_threadList is null)
+        {
+            _threadList = list;
+        }
+        else
+        {
+            _pool.Add(list);
+        }
+    }
 }
