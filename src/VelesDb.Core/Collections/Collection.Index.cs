@@ -1,6 +1,7 @@
 using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
+using VelesDb.Core.Index.Spaces;
 
 namespace VelesDb.Core.Collections;
 
@@ -29,11 +30,11 @@ public sealed partial class Collection
         _index = Metric switch
         {
             // Cosine ranks by the dot product of normalised copies: one kernel, no norms per hop.
-            DistanceMetric.Cosine => LoadOrCreate<DotProductDistance>(normalize: true, out problem),
-            DistanceMetric.Euclidean => LoadOrCreate<EuclideanDistance>(normalize: false, out problem),
-            DistanceMetric.DotProduct => LoadOrCreate<DotProductDistance>(normalize: false, out problem),
-            DistanceMetric.Hamming => LoadOrCreate<HammingDistance>(normalize: false, out problem),
-            _ => LoadOrCreate<JaccardDistance>(normalize: false, out problem),
+            DistanceMetric.Cosine => LoadOrCreate(new FullSpace<DotProductDistance>(Dimension, normalize: true), out problem),
+            DistanceMetric.Euclidean => LoadOrCreate(new FullSpace<EuclideanDistance>(Dimension, normalize: false), out problem),
+            DistanceMetric.DotProduct => LoadOrCreate(new FullSpace<DotProductDistance>(Dimension, normalize: false), out problem),
+            DistanceMetric.Hamming => LoadOrCreate(new FullSpace<HammingDistance>(Dimension, normalize: false), out problem),
+            _ => LoadOrCreate(new FullSpace<JaccardDistance>(Dimension, normalize: false), out problem),
         };
 
         // A graph file is derived data: a bad one costs a rebuild, never data, so it is logged
@@ -69,10 +70,9 @@ public sealed partial class Collection
     /// <summary>Rows (re-)indexed when the collection was opened: all of them without a usable graph file.</summary>
     internal int IndexReconciledRows { get; private set; }
 
-    private HnswIndex<TDistance> LoadOrCreate<TDistance>(bool normalize, out string? problem)
-        where TDistance : struct, IDistance =>
-        HnswIndex<TDistance>.TryLoad(GraphPath, Dimension, Hnsw, normalize, out problem)
-            ?? new HnswIndex<TDistance>(Dimension, Hnsw, normalize);
+    private HnswIndex<TSpace> LoadOrCreate<TSpace>(TSpace space, out string? problem)
+        where TSpace : struct, IVectorSpace =>
+        HnswIndex<TSpace>.TryLoad(GraphPath, space, Hnsw, out problem) ?? new HnswIndex<TSpace>(space, Hnsw);
 
     /// <summary>Saves the graph when it changed; part of a full checkpoint.</summary>
     private void SaveIndexLocked()

@@ -1,5 +1,6 @@
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
+using VelesDb.Core.Index.Spaces;
 
 namespace VelesDb.Core.Tests.Index;
 
@@ -43,7 +44,7 @@ public class HnswIndexTests
             .OrderBy(x => x.d).ThenBy(x => x.i)
             .Take(k).Select(x => x.i).ToArray();
 
-    private static double Recall<TDistance>(HnswIndex<TDistance> index, float[][] data, float[][] queries, int k, int ef)
+    private static double Recall<TDistance>(HnswIndex<FullSpace<TDistance>> index, float[][] data, float[][] queries, int k, int ef)
         where TDistance : struct, IDistance
     {
         var found = 0;
@@ -64,7 +65,7 @@ public class HnswIndexTests
     {
         var data = Clustered(5000, 32, 1);
         var queries = Clustered(100, 32, 2);
-        using var index = new HnswIndex<EuclideanDistance>(32, new HnswParameters(16, 200), normalize: false);
+        using var index = new HnswIndex<FullSpace<EuclideanDistance>>(new FullSpace<EuclideanDistance>(32, false), new HnswParameters(16, 200));
         for (var i = 0; i < data.Length; i++)
         {
             index.Add(i, data[i]);
@@ -80,7 +81,7 @@ public class HnswIndexTests
     {
         var data = Clustered(6000, 24, 3);
         var queries = Clustered(100, 24, 4);
-        using var index = new HnswIndex<EuclideanDistance>(24, new HnswParameters(16, 200), normalize: false);
+        using var index = new HnswIndex<FullSpace<EuclideanDistance>>(new FullSpace<EuclideanDistance>(24, false), new HnswParameters(16, 200));
         var labels = Enumerable.Range(0, data.Length).ToArray();
         index.AddBatchParallel(labels, i => data[i], 4);
         Assert.Equal(data.Length, index.LiveCount);
@@ -94,7 +95,7 @@ public class HnswIndexTests
     {
         var data = Clustered(3000, 16, 5);
         var queries = Clustered(50, 16, 6);
-        using var index = new HnswIndex<DotProductDistance>(16, new HnswParameters(16, 200), normalize: true);
+        using var index = new HnswIndex<FullSpace<DotProductDistance>>(new FullSpace<DotProductDistance>(16, true), new HnswParameters(16, 200));
         for (var i = 0; i < data.Length; i++)
         {
             index.Add(i, data[i]);
@@ -117,7 +118,7 @@ public class HnswIndexTests
     public void Remove_TombstonedLabels_NeverReturned_ReplaceUsesNewVector()
     {
         var data = Clustered(2000, 8, 7);
-        using var index = new HnswIndex<EuclideanDistance>(8, new HnswParameters(8, 100), normalize: false);
+        using var index = new HnswIndex<FullSpace<EuclideanDistance>>(new FullSpace<EuclideanDistance>(8, false), new HnswParameters(8, 100));
         for (var i = 0; i < data.Length; i++)
         {
             index.Add(i, data[i]);
@@ -153,7 +154,7 @@ public class HnswIndexTests
     public void Search_WithAcceptFilter_ReturnsOnlyAcceptedLabels()
     {
         var data = Clustered(3000, 8, 9);
-        using var index = new HnswIndex<EuclideanDistance>(8, new HnswParameters(12, 100), normalize: false);
+        using var index = new HnswIndex<FullSpace<EuclideanDistance>>(new FullSpace<EuclideanDistance>(8, false), new HnswParameters(12, 100));
         for (var i = 0; i < data.Length; i++)
         {
             index.Add(i, data[i]);
@@ -171,7 +172,7 @@ public class HnswIndexTests
     [Fact]
     public void EmptyIndex_SearchReturnsNothing()
     {
-        using var index = new HnswIndex<EuclideanDistance>(4, new HnswParameters(8, 50), normalize: false);
+        using var index = new HnswIndex<FullSpace<EuclideanDistance>>(new FullSpace<EuclideanDistance>(4, false), new HnswParameters(8, 50));
         Assert.Equal(0, index.Search(new float[4], 5, 10, null, new float[5], new int[5]));
         Assert.Empty(index.CheckIntegrity());
     }

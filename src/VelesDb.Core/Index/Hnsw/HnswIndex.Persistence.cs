@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using VelesDb.Core.Distance;
+using VelesDb.Core.Index.Spaces;
 using VelesDb.Core.Storage;
 
 namespace VelesDb.Core.Index.Hnsw;
@@ -12,9 +12,8 @@ namespace VelesDb.Core.Index.Hnsw;
 /// <code>
 /// Little-endian:
 ///   0  u32 magic 0x47484C56 ("VLHG")
-///   4  u16 format version (1)
-///   6  u8  ranking key: DistanceMetric of the index's distance (cosine collections: DotProduct)
-///   7  u8  1 when vectors are stored normalised, else 0
+///   4  u16 format version (2)
+///   6  u16 reserved (0)
 ///   8  u32 dimension
 ///   12 u32 M
 ///   16 u32 ef_construction
@@ -24,7 +23,11 @@ namespace VelesDb.Core.Index.Hnsw;
 ///   32 i32 max level
 ///   36 u32 stride S of a level-0 block (bytes)
 ///   40 u64 U = number of upper-level ints
-///   48 N level-0 blocks of S bytes: f32[dimension] vector, i32 link count, i32[2M] links, zero padding
+///   48 u64 space signature: u8 space kind (0 full, 1 sq8, 2 binary, 3 pq), u8 ranking metric
+///      (DistanceMetric; cosine collections rank by DotProduct), u8 1 when vectors are normalised,
+///      u8 0, u32 CRC-32C of the quantizer file (0 for full)
+///   56 N level-0 blocks of S bytes: the node code (full: f32[dimension]; quantized: the code bytes)
+///      padded to 8 bytes, i32 link count, i32[2M] links, zero padding
 ///      N × i32 label (collection row)
 ///      N × i32 level
 ///      N × u8 tombstone flag
@@ -32,11 +35,11 @@ namespace VelesDb.Core.Index.Hnsw;
 ///   end u32 CRC-32C of every preceding byte
 /// </code>
 /// </summary>
-internal sealed unsafe partial class HnswIndex<TDistance>
+internal sealed unsafe partial class HnswIndex<TSpace>
 {
     public const uint GraphMagic = 0x47484C56;
-    public const ushort GraphVersion = 1;
-    private const int GraphHeaderSize = 48;
+    public const ushort GraphVersion = 2;
+    private const int GraphHeaderSize = 56;
     private const int MaxPersistedLevel = 64;
 
     /// <summary>Set by inserts and removals, cleared by <see cref="Save"/>.</summary>
@@ -53,16 +56,10 @@ internal sealed unsafe partial class HnswIndex<TDistance>
             return false;
         }
 
-        var stored = VectorSpan(_nodeByLabel[label]);
-        if (!_normalize)
-        {
-            return stored.SequenceEqual(vector);
-        }
-
-        Span<float> normalized = _dimension <= 1024 ? stackalloc float[_dimension] : new float[_dimension];
-        vector.CopyTo(normalized);
-        Normalize(normalized);
-        return stored.SequenceEqual(normalized);
+        var codeBytes = _space.CodeBytes;
+        Span<byte> code = codeBytes <= 4096 ? stackalloc byte[codeBytes] : new byte[codeBytes];
+        _space.Encode(vector, code);
+        return code.SequenceEqual(CodeSpan(_nodeByLabel[label]));
     }
 
     /// <summary>Writes the graph atomically (temp file, fsync, rename, directory fsync).</summary>
@@ -87,8 +84,6 @@ internal sealed unsafe partial class HnswIndex<TDistance>
             header.Clear();
             BinaryPrimitives.WriteUInt32LittleEndian(header, GraphMagic);
             BinaryPrimitives.WriteUInt16LittleEndian(header[4..], GraphVersion);
-            header[6] = (byte)TDistance.Metric;
-            header[7] = _normalize ? (byte)1 : (byte)0;
             BinaryPrimitives.WriteUInt32LittleEndian(header[8..], (uint)_dimension);
             BinaryPrimitives.WriteUInt32LittleEndian(header[12..], (uint)_m);
             BinaryPrimitives.WriteUInt32LittleEndian(header[16..], (uint)_efConstruction);
@@ -98,6 +93,7 @@ internal sealed unsafe partial class HnswIndex<TDistance>
             BinaryPrimitives.WriteInt32LittleEndian(header[32..], _maxLevel);
             BinaryPrimitives.WriteUInt32LittleEndian(header[36..], (uint)_stride);
             BinaryPrimitives.WriteUInt64LittleEndian(header[40..], (ulong)upperInts);
+            BinaryPrimitives.WriteUInt64LittleEndian(header[48..], _space.Signature);
             Write(header);
 
             // SAFETY: the first _count blocks of _level0 are initialised; written in chunks < 2 GiB.
@@ -127,10 +123,10 @@ internal sealed unsafe partial class HnswIndex<TDistance>
     }
 
     /// <summary>
-    /// Loads a graph written by <see cref="Save"/> for the same dimension, parameters and key;
+    /// Loads a graph written by <see cref="Save"/> for the same space (dimension, metric, quantizer) and parameters;
     /// returns null and the reason when the file is absent, foreign or damaged.
     /// </summary>
-    public static HnswIndex<TDistance>? TryLoad(string path, int dimension, HnswParameters parameters, bool normalize, out string? problem)
+    public static HnswIndex<TSpace>? TryLoad(string path, TSpace space, HnswParameters parameters, out string? problem)
     {
         problem = null;
         if (!File.Exists(path))
@@ -150,18 +146,17 @@ internal sealed unsafe partial class HnswIndex<TDistance>
 
         var count = BinaryPrimitives.ReadUInt32LittleEndian(header[24..]);
         var upperInts = BinaryPrimitives.ReadUInt64LittleEndian(header[40..]);
-        var index = new HnswIndex<TDistance>(dimension, parameters, normalize);
+        var index = new HnswIndex<TSpace>(space, parameters);
         if (BinaryPrimitives.ReadUInt32LittleEndian(header) != GraphMagic
             || BinaryPrimitives.ReadUInt16LittleEndian(header[4..]) != GraphVersion
-            || header[6] != (byte)TDistance.Metric
-            || header[7] != (normalize ? 1 : 0)
-            || BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != (uint)dimension
+            || BinaryPrimitives.ReadUInt64LittleEndian(header[48..]) != space.Signature
+            || BinaryPrimitives.ReadUInt32LittleEndian(header[8..]) != (uint)space.Dimension
             || BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != (uint)parameters.M
             || BinaryPrimitives.ReadUInt32LittleEndian(header[16..]) != (uint)parameters.EfConstruction
             || BinaryPrimitives.ReadUInt32LittleEndian(header[36..]) != (uint)index._stride)
         {
             index.Dispose();
-            problem = "header does not match the collection (magic, version, metric, dimension or parameters)";
+            problem = "header does not match the collection (magic, version, space, dimension or parameters)";
             return null;
         }
 

@@ -1,15 +1,16 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Index.Spaces;
 
 namespace VelesDb.Core.Index.Hnsw;
 
 /// <summary>
 /// A hierarchical navigable small-world graph (Malkov &amp; Yashunin), laid out like hnswlib:
-/// one fixed-stride block per node for layer 0 holding the vector (64-byte aligned) and the link
-/// list, so a hop touches one contiguous block; upper layers in small per-node arrays.
+/// one fixed-stride block per node for layer 0 holding the node's code (64-byte aligned: the
+/// float32 vector, or a quantized code) and the link list, so a hop touches one contiguous block;
+/// upper layers in small per-node arrays.
 /// <para>
 /// Nodes are append-only. Each carries a label (the collection row it indexes); removing a
 /// label tombstones its node, which keeps routing searches but never appears in results.
@@ -20,9 +21,9 @@ namespace VelesDb.Core.Index.Hnsw;
 /// not with inserts (the owning collection's reader-writer lock ensures it).
 /// </para>
 /// </summary>
-/// <typeparam name="TDistance">The ranking key; for cosine the index stores normalised vectors and uses the dot product.</typeparam>
-internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
-    where TDistance : struct, IDistance
+/// <typeparam name="TSpace">What a node stores and how distances are computed on it.</typeparam>
+internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
+    where TSpace : struct, IVectorSpace
 {
     private const int LockStripes = 4096;
 
@@ -31,8 +32,8 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
     private readonly int _m0;
     private readonly int _efConstruction;
     private readonly double _levelMultiplier;
-    private readonly bool _normalize;
-    private readonly long _vectorBytes;
+    private readonly TSpace _space;
+    private readonly long _codeBytes;
     private readonly long _stride;
     private readonly Random _levelRandom;
     private readonly Lock _globalLock = new();
@@ -51,18 +52,18 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
     private volatile int _entryPoint = -1;
     private volatile int _maxLevel = -1;
 
-    public HnswIndex(int dimension, HnswParameters parameters, bool normalize)
+    public HnswIndex(TSpace space, HnswParameters parameters)
     {
         parameters.Validate();
-        _dimension = dimension;
+        _space = space;
+        _dimension = space.Dimension;
         _m = parameters.M;
         _m0 = 2 * parameters.M;
         _efConstruction = parameters.EfConstruction;
         _levelMultiplier = 1.0 / Math.Log(Math.Max(2, parameters.M));
-        _normalize = normalize;
         _levelRandom = new Random(parameters.Seed);
-        _vectorBytes = (long)dimension * sizeof(float);
-        _stride = AlignUp(_vectorBytes + sizeof(int) + ((long)_m0 * sizeof(int)), 64);
+        _codeBytes = AlignUp(space.CodeBytes, 8);
+        _stride = AlignUp(_codeBytes + sizeof(int) + ((long)_m0 * sizeof(int)), 64);
         _nodeLocks = new object[LockStripes];
         for (var i = 0; i < LockStripes; i++)
         {
@@ -147,9 +148,9 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
             return 0;
         }
 
-        // The query is read at every hop: a 64-byte-aligned copy keeps those loads from splitting
-        // cache lines (the kernels align the node vector, their first operand).
-        var q = AlignedQuery(query);
+        // The prepared query is read at every hop: a 64-byte-aligned buffer keeps those loads from
+        // splitting cache lines (the kernels align the node vector, their first operand).
+        var q = PreparedQuery(query);
         var current = entry;
         var currentDistance = DistanceTo(current, q);
         for (var level = _levels[entry]; level > 0; level--)
@@ -249,12 +250,9 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
             ThrowHelper.DimensionMismatch(_dimension, vector.Length);
         }
 
-        var target = VectorSpan(node);
-        vector.CopyTo(target);
-        if (_normalize)
-        {
-            Normalize(target);
-        }
+        // Zeroed first so padding bytes are deterministic in saved graphs.
+        new Span<byte>(Code(node), (int)_stride).Clear();
+        _space.Encode(vector, CodeSpan(node));
 
         int level;
         lock (_globalLock)
@@ -295,7 +293,7 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
             // The entry point's own level, not _maxLevel: a concurrent insert may raise the top
             // level between the two reads, and descending from a node above its level is invalid.
             var maxLevel = _levels[entry];
-            var q = (ReadOnlySpan<float>)target;
+            ReadOnlySpan<float> q = PreparedQuery(vector);
             var current = entry;
             var currentDistance = DistanceTo(current, q);
             for (var l = maxLevel; l > level; l--)
@@ -376,7 +374,7 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
                 // Full: re-select among the current links plus the new node by the heuristic.
                 var pool = count + 1;
                 var poolDistances = scratch.Pool(pool, out var poolNodes);
-                var neighborVector = VectorSpan(neighbor);
+                var neighborCode = Code(neighbor);
                 for (var j = 0; j < count; j++)
                 {
                     poolNodes[j] = links[1 + j];
@@ -385,7 +383,7 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
                 poolNodes[count] = node;
                 for (var j = 0; j < pool; j++)
                 {
-                    poolDistances[j] = TDistance.Distance(VectorSpan(poolNodes[j]), neighborVector);
+                    poolDistances[j] = _space.CodeDistance(Code(poolNodes[j]), neighborCode);
                 }
 
                 Array.Sort(poolDistances, poolNodes, 0, pool);
@@ -416,11 +414,11 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
         var kept = 0;
         for (var i = 0; i < count && kept < max; i++)
         {
-            var candidate = VectorSpan(nodes[i]);
+            var candidate = Code(nodes[i]);
             var good = true;
             for (var j = 0; j < kept; j++)
             {
-                if (TDistance.Distance(VectorSpan(nodes[j]), candidate) < distances[i])
+                if (_space.CodeDistance(Code(nodes[j]), candidate) < distances[i])
                 {
                     good = false;
                     break;
@@ -557,8 +555,8 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
     {
         if (level == 0)
         {
-            // SAFETY: node < _capacity; the block holds the vector then 1 + _m0 ints.
-            return new Span<int>(_level0 + (node * _stride) + _vectorBytes, 1 + _m0);
+            // SAFETY: node < _capacity; the block holds the code then 1 + _m0 ints.
+            return new Span<int>(_level0 + (node * _stride) + _codeBytes, 1 + _m0);
         }
 
         return _upper[node].AsSpan((level - 1) * (_m + 1), _m + 1);
@@ -566,12 +564,16 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
 
     private void SetLinkCount(int node, int count) => LinkStorage(node, 0)[0] = count;
 
-    private Span<float> VectorSpan(int node) =>
-        // SAFETY: node < _capacity; the vector is the first _dimension floats of the block.
-        new(_level0 + (node * _stride), _dimension);
+    /// <summary>The code at the start of a node's block (64-byte aligned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte* Code(int node) =>
+        // SAFETY: node < _capacity.
+        _level0 + (node * _stride);
+
+    private Span<byte> CodeSpan(int node) => new(Code(node), _space.CodeBytes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float DistanceTo(int node, ReadOnlySpan<float> q) => TDistance.Distance(VectorSpan(node), q);
+    private float DistanceTo(int node, ReadOnlySpan<float> q) => _space.Distance(q, Code(node));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Prefetch(int node)
@@ -587,40 +589,24 @@ internal sealed unsafe partial class HnswIndex<TDistance> : IVectorIndex
 
     private object NodeLock(int node) => _nodeLocks[node & (LockStripes - 1)];
 
-    private Span<float> AlignedQuery(ReadOnlySpan<float> query)
+    /// <summary>The query prepared by the space in a 64-byte-aligned per-thread buffer.</summary>
+    private Span<float> PreparedQuery(ReadOnlySpan<float> query)
     {
+        var floats = _space.QueryFloats;
         var buffer = _threadQuery;
-        if (buffer is null || buffer.Length < _dimension + 16)
+        if (buffer is null || buffer.Length < floats + 16)
         {
             // Pinned, so the alignment computed below stays valid.
-            buffer = _threadQuery = GC.AllocateArray<float>(_dimension + 16, pinned: true);
+            buffer = _threadQuery = GC.AllocateArray<float>(floats + 16, pinned: true);
         }
 
-        // SAFETY: the array is pinned; the offset is below 16 floats and 16 + _dimension fit.
+        // SAFETY: the array is pinned; the offset is below 16 floats and 16 + floats fit.
         fixed (float* start = buffer)
         {
             var offset = (int)((64 - ((nint)start & 63)) & 63) / sizeof(float);
-            var q = buffer.AsSpan(offset, _dimension);
-            query.CopyTo(q);
-            if (_normalize)
-            {
-                Normalize(q);
-            }
-
+            var q = buffer.AsSpan(offset, floats);
+            _space.Prepare(query, q);
             return q;
-        }
-    }
-
-    private static void Normalize(Span<float> v)
-    {
-        var norm = MathF.Sqrt(VectorKernels.SquaredNorm(v));
-        if (norm > 0)
-        {
-            var inv = 1f / norm;
-            for (var i = 0; i < v.Length; i++)
-            {
-                v[i] *= inv;
-            }
         }
     }
 
