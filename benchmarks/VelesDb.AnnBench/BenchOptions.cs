@@ -14,7 +14,9 @@ internal sealed class BenchOptions
 
           --dataset clustered|fashion-mnist|all   datasets to run (default clustered)
           --engines velesdb,hnswlib,usearch       engines to run (default these three; velesdb-exact adds
-                                                  the brute-force baseline, ef "exact", recall 1.0)
+                                                  the brute-force baseline, ef "exact", recall 1.0;
+                                                  velesdb-sq8|-binary|-pq|-opq: quantized storage
+                                                  modes, codes traversed, 4x candidates re-ranked)
           --m 16                                  HNSW M / usearch connectivity (default 16)
           --ef-construction N                     default 200 for clustered, 500 for fashion-mnist
           --ef 10,20,40,80,120,200,400            ef_search values to sweep
@@ -31,7 +33,7 @@ internal sealed class BenchOptions
           --help                                  this text
         """;
 
-    public static readonly string[] AllEngines = ["velesdb", "velesdb-exact", "hnswlib", "usearch"];
+    public static readonly string[] AllEngines = ["velesdb", "velesdb-exact", "velesdb-sq8", "velesdb-binary", "velesdb-pq", "velesdb-opq", "hnswlib", "usearch"];
     public static readonly string[] DefaultEngines = ["velesdb", "hnswlib", "usearch"];
     public static readonly string[] AllDatasets = ["clustered", "fashion-mnist"];
 

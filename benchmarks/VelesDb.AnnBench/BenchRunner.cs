@@ -4,6 +4,8 @@ using System.Text.Json;
 using VelesDb.AnnBench.Datasets;
 using VelesDb.AnnBench.Engines;
 using VelesDb.AnnBench.Reporting;
+using VelesDb.Core.Collections;
+using VelesDb.Core.Quantization;
 
 namespace VelesDb.AnnBench;
 
@@ -30,6 +32,10 @@ internal sealed class BenchRunner(BenchOptions options)
             {
                 "velesdb" => new VelesDbEngine(sweep: true, exact: exactBaseline),
                 VelesDbEngine.ExactName => options.Engines.Contains("velesdb") ? null : new VelesDbEngine(sweep: false, exact: true),
+                "velesdb-sq8" => new VelesDbEngine(sweep: true, exact: false, StorageMode.SQ8),
+                "velesdb-binary" => new VelesDbEngine(sweep: true, exact: false, StorageMode.Binary),
+                "velesdb-pq" => new VelesDbEngine(sweep: true, exact: false, StorageMode.ProductQuantization),
+                "velesdb-opq" => new VelesDbEngine(sweep: true, exact: false, StorageMode.ProductQuantization, QuantizerType.OptimizedProductQuantization),
                 "hnswlib" => new HnswlibEngine(),
                 _ => new UsearchEngine(),
             };
@@ -182,6 +188,7 @@ internal sealed class BenchRunner(BenchOptions options)
             QpsBatchSingleThread = run.BatchSeconds is > 0 ? Math.Round(sorted.Length / run.BatchSeconds.Value, 1) : null,
             MemoryBytes = result.MemoryBytes,
             PeakRssBytes = result.PeakRssBytes,
+            IndexBytes = result.IndexBytes,
         };
     }
 

@@ -58,7 +58,7 @@ internal sealed record BenchCase(
 /// <param name="MemoryBytes">Resident memory the built index added (RSS after minus before the build).</param>
 /// <param name="PeakRssBytes">Peak RSS of the engine's process when it runs out of process; null in-process.</param>
 /// <param name="Runs">One entry per ef setting.</param>
-internal sealed record EngineResult(double BuildSeconds, int BuildThreads, long MemoryBytes, long? PeakRssBytes, IReadOnlyList<EfRun> Runs);
+internal sealed record EngineResult(double BuildSeconds, int BuildThreads, long MemoryBytes, long? PeakRssBytes, IReadOnlyList<EfRun> Runs, long? IndexBytes = null);
 
 /// <summary>Raw results of one ef setting: per-query latency and ids (nearest first, −1 pads).</summary>
 /// <param name="Ef">The ef setting.</param>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using VelesDb.Core.Collections;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
+using VelesDb.Core.Quantization;
 using VelesDb.Core.Search;
 using VelesDb.Core.Storage;
 
@@ -25,14 +26,14 @@ namespace VelesDb.AnnBench.Engines;
 /// Tiered JIT: before the first timed ef, queries run untimed for at least
 /// <see cref="JitWarmup"/> so the measured code is the tier-1 (PGO) code users get in steady state.
 /// </remarks>
-internal sealed class VelesDbEngine(bool sweep, bool exact) : IAnnEngine
+internal sealed class VelesDbEngine(bool sweep, bool exact, StorageMode mode = StorageMode.Full, QuantizerType? train = null) : IAnnEngine
 {
     public const string ExactName = "velesdb-exact";
 
     private const int BatchSize = 10_000;
     private static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(2);
 
-    public string Name => sweep ? "velesdb" : ExactName;
+    public string Name => !sweep ? ExactName : train == QuantizerType.OptimizedProductQuantization ? "velesdb-opq" : mode == StorageMode.Full ? "velesdb" : $"velesdb-{mode.ToCanonicalName()}";
 
     public string Version => $"VelesDb.Core {typeof(Collection).Assembly.GetName().Version} (in process, .NET {Environment.Version})";
 
@@ -56,7 +57,8 @@ internal sealed class VelesDbEngine(bool sweep, bool exact) : IAnnEngine
                 "bench",
                 dataset.Dimension,
                 DistanceMetric.Euclidean,
-                hnsw: new HnswParameters(benchCase.M, benchCase.EfConstruction));
+                train is null ? mode : StorageMode.Full,
+                new HnswParameters(benchCase.M, benchCase.EfConstruction));
             for (var start = 0; start < dataset.Count; start += BatchSize)
             {
                 var count = Math.Min(BatchSize, dataset.Count - start);
@@ -68,6 +70,13 @@ internal sealed class VelesDbEngine(bool sweep, bool exact) : IAnnEngine
                 }
 
                 collection.Upsert(points);
+            }
+
+            // Quantized modes train themselves on the first batch; OPQ is trained explicitly on all
+            // vectors after the load (its time is part of the build).
+            if (train is { } type)
+            {
+                collection.TrainQuantizer(new QuantizerOptions { Type = type });
             }
 
             var buildSeconds = watch.Elapsed.TotalSeconds;
@@ -92,7 +101,7 @@ internal sealed class VelesDbEngine(bool sweep, bool exact) : IAnnEngine
                 runs.Add(ef.IsExact ? run with { Engine = ExactName } : run);
             }
 
-            return new EngineResult(buildSeconds, Environment.ProcessorCount, memory, null, runs);
+            return new EngineResult(buildSeconds, Environment.ProcessorCount, memory, null, runs, collection.IndexMemoryBytes);
         }
         finally
         {

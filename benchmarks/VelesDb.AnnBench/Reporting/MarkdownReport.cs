@@ -54,7 +54,7 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("- **recall@10**: share of the true 10 nearest neighbours (exact L2 by brute force with VelesDB's kernel) among the first 10 results; a result at a distance tied with the 10th neighbour counts (ann-benchmarks' rule).");
         md.AppendLine("- **QPS**: queries / sum of per-query latencies, one thread; best of `--repeats` timed passes after a warm-up. p50/p95/p99 are nearest-rank percentiles of that pass.");
-        md.AppendLine("- **Build**: wall time to index all base vectors on `build_threads` threads. **Memory**: RSS the built index added to its process (index + its copy of the vectors).");
+        md.AppendLine("- **Build**: wall time to index all base vectors on `build_threads` threads. **Memory**: RSS the built index added to its process (index + its copy of the vectors). **Index MiB** (VelesDB only): bytes the index holds itself — graph links plus float32 vectors, or the codes and quantizer of the quantized modes (`velesdb-sq8`, `-binary`, `-pq`, `-opq`: search traverses the codes and re-ranks max(4k, k+32) candidates exactly on the memory-mapped float32 vectors).");
         md.AppendLine("- **QPS @ recall ≥ x**: the highest QPS among the ef settings whose recall reaches x; the ratio is engine / hnswlib (> 1 means faster than hnswlib). Build ratio is engine / hnswlib time (< 1 means faster).");
         md.AppendLine("- hnswlib runs as a C++ driver (`g++ -O3 -march=native`), VelesDB in process (.NET, tier-1 JIT after a warm-up), usearch through its npm binding, whose per-call cost (N-API plus its thread executor, ~15-20 µs here) is inside its per-query latency and QPS; its **Batch QPS** column times one single-threaded call over all queries, closer to usearch's own search speed. `velesdb-exact` is the brute-force scan, which Core splits across cores, so its latencies are not single-thread numbers; its build time is the same collection build as velesdb's.");
         md.AppendLine();
@@ -126,12 +126,12 @@ internal static class MarkdownReport
         }
 
         var peerByEf = records.Where(r => r.Engine == Peer).GroupBy(r => r.Ef).ToDictionary(g => g.Key, g => g.First());
-        md.AppendLine("| Engine | ef | Recall@10 | Δ recall vs hnswlib | QPS (1 thread) | p50 µs | p95 µs | p99 µs | Build s (threads) | Memory MiB | Batch QPS (1 thread) |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Engine | ef | Recall@10 | Δ recall vs hnswlib | QPS (1 thread) | p50 µs | p95 µs | p99 µs | Build s (threads) | Memory MiB | Index MiB | Batch QPS (1 thread) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in records)
         {
             var delta = r.Engine != Peer && peerByEf.TryGetValue(r.Ef, out var peer) ? (r.Recall - peer.Recall).ToString("+0.0000;-0.0000;0.0000", Invariant) : "";
-            md.AppendLine(Invariant, $"| {r.Engine} | {r.Ef} | {r.Recall:F4} | {delta} | {r.QpsSingleThread:N0} | {r.P50Us:F1} | {r.P95Us:F1} | {r.P99Us:F1} | {r.BuildSeconds:F2} ({r.BuildThreads}) | {r.MemoryBytes / (1024.0 * 1024):F1} | {r.QpsBatchSingleThread:N0} |");
+            md.AppendLine(Invariant, $"| {r.Engine} | {r.Ef} | {r.Recall:F4} | {delta} | {r.QpsSingleThread:N0} | {r.P50Us:F1} | {r.P95Us:F1} | {r.P99Us:F1} | {r.BuildSeconds:F2} ({r.BuildThreads}) | {r.MemoryBytes / (1024.0 * 1024):F1} | {r.IndexBytes / (1024.0 * 1024):F1} | {r.QpsBatchSingleThread:N0} |");
         }
 
         md.AppendLine();

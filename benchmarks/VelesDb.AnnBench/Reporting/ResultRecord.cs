@@ -76,6 +76,14 @@ internal sealed record ResultRecord
     [JsonPropertyName("memory_bytes")]
     public long MemoryBytes { get; init; }
 
+    /// <summary>
+    /// Bytes the vector index itself holds (graph links, node codes or vectors, quantizer), as the
+    /// engine reports it; VelesDB only. Quantized modes also keep float32 vectors in the
+    /// memory-mapped vectors.dat for re-ranking, which the OS pages in and out on demand.
+    /// </summary>
+    [JsonPropertyName("index_bytes")]
+    public long? IndexBytes { get; init; }
+
     /// <summary>Peak RSS of an out-of-process driver (includes its copy of the dataset); null in process.</summary>
     [JsonPropertyName("peak_rss_bytes")]
     public long? PeakRssBytes { get; init; }

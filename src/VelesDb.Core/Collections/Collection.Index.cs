@@ -2,6 +2,7 @@ using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
 using VelesDb.Core.Index.Spaces;
+using VelesDb.Core.Quantization;
 
 namespace VelesDb.Core.Collections;
 
@@ -26,15 +27,16 @@ public sealed partial class Collection
             return;
         }
 
+        _quantizer ??= LoadQuantizerLocked();
         string? problem;
         _index = Metric switch
         {
             // Cosine ranks by the dot product of normalised copies: one kernel, no norms per hop.
-            DistanceMetric.Cosine => LoadOrCreate(new FullSpace<DotProductDistance>(Dimension, normalize: true), out problem),
-            DistanceMetric.Euclidean => LoadOrCreate(new FullSpace<EuclideanDistance>(Dimension, normalize: false), out problem),
-            DistanceMetric.DotProduct => LoadOrCreate(new FullSpace<DotProductDistance>(Dimension, normalize: false), out problem),
-            DistanceMetric.Hamming => LoadOrCreate(new FullSpace<HammingDistance>(Dimension, normalize: false), out problem),
-            _ => LoadOrCreate(new FullSpace<JaccardDistance>(Dimension, normalize: false), out problem),
+            DistanceMetric.Cosine => OpenIndex<DotProductDistance>(normalize: true, out problem),
+            DistanceMetric.Euclidean => OpenIndex<EuclideanDistance>(normalize: false, out problem),
+            DistanceMetric.DotProduct => OpenIndex<DotProductDistance>(normalize: false, out problem),
+            DistanceMetric.Hamming => OpenIndex<HammingDistance>(normalize: false, out problem),
+            _ => OpenIndex<JaccardDistance>(normalize: false, out problem),
         };
 
         // A graph file is derived data: a bad one costs a rebuild, never data, so it is logged
@@ -70,6 +72,16 @@ public sealed partial class Collection
     /// <summary>Rows (re-)indexed when the collection was opened: all of them without a usable graph file.</summary>
     internal int IndexReconciledRows { get; private set; }
 
+    /// <summary>The index over the collection's space: float32 vectors, or the trained quantizer's codes.</summary>
+    private IVectorIndex OpenIndex<TDistance>(bool normalize, out string? problem)
+        where TDistance : struct, IDistance => _quantizer switch
+        {
+            Sq8Quantizer sq8 => LoadOrCreate(new Sq8Space<TDistance>(sq8, normalize), out problem),
+            BinaryQuantizer binary => LoadOrCreate(new BinarySpace<TDistance>(binary, normalize), out problem),
+            ProductQuantizer pq => LoadOrCreate(new PqSpace<TDistance>(pq, normalize), out problem),
+            _ => LoadOrCreate(new FullSpace<TDistance>(Dimension, normalize), out problem),
+        };
+
     private HnswIndex<TSpace> LoadOrCreate<TSpace>(TSpace space, out string? problem)
         where TSpace : struct, IVectorSpace =>
         HnswIndex<TSpace>.TryLoad(GraphPath, space, Hnsw, out problem) ?? new HnswIndex<TSpace>(space, Hnsw);
@@ -85,7 +97,8 @@ public sealed partial class Collection
 
     /// <summary>
     /// Rebuilds the HNSW index from the stored vectors of the live points, dropping every
-    /// tombstone (deleted or replaced points), and saves it. Blocks writers and readers while it
+    /// tombstone (deleted or replaced points), and saves it. A trained quantizer is retrained on
+    /// the current vectors first (with the same settings). Blocks writers and readers while it
     /// runs.
     /// </summary>
     public void RebuildIndex()
@@ -99,20 +112,34 @@ public sealed partial class Collection
                 return;
             }
 
-            _index?.Dispose();
-            _index = null;
-            if (File.Exists(GraphPath))
+            if (_quantizer is not null && _rowById.Count >= MinimumTrainingPoints)
             {
-                File.Delete(GraphPath);
+                InstallQuantizerLocked(TrainLocked(_config, QuantizerSampleSize, 42, out _));
+            }
+            else
+            {
+                ReindexLocked();
             }
 
-            BuildIndex();
             SaveIndexLocked();
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    /// <summary>Drops the index and its graph file and builds a new one over the live rows.</summary>
+    private void ReindexLocked()
+    {
+        _index?.Dispose();
+        _index = null;
+        if (File.Exists(GraphPath))
+        {
+            File.Delete(GraphPath);
+        }
+
+        BuildIndex();
     }
 
     private void IndexRowsLocked(ReadOnlySpan<int> rows)

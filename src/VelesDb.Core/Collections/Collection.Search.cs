@@ -69,6 +69,11 @@ public sealed partial class Collection
             ThrowHelper.Throw(VelesDbErrorCode.Config, $"ef_search must be at least 1, got {options.EfSearch}.");
         }
 
+        if (options.RescoreOversampling is < 1 or > Quantization.QuantizerOptions.MaxOversampling)
+        {
+            ThrowHelper.Throw(VelesDbErrorCode.Config, $"rescore oversampling must be between 1 and {Quantization.QuantizerOptions.MaxOversampling}, got {options.RescoreOversampling}.");
+        }
+
         return Metric switch
         {
             DistanceMetric.Cosine => SearchWith<CosineDistance>(query, k, options),
@@ -130,8 +135,8 @@ public sealed partial class Collection
             {
                 // Loose filter: search unfiltered with over-fetch, then filter. Falls through to
                 // in-graph filtering below when the over-fetch did not yield k matches.
-                var fetch = (int)Math.Min(Math.Max(ef, k / selectivity * 1.5), MaxTopK);
-                var post = PostFilterLocked<TDistance>(query, k, Math.Max(ef, fetch), fetch, filter, options.WithPayload);
+                var over = (int)Math.Min(Math.Max(Math.Max(ef, CandidatesFor(k, options)), k / selectivity * 1.5), MaxTopK);
+                var post = PostFilterLocked<TDistance>(query, k, Math.Max(ef, over), over, filter, options.WithPayload);
                 if (post is not null)
                 {
                     return post;
@@ -142,9 +147,12 @@ public sealed partial class Collection
             ef = Math.Max(ef, 4 * k);
         }
 
-        var distances = new float[k];
-        var labels = new int[k];
-        var found = _index!.Search(query, k, ef, accept, distances, labels);
+        // Quantized codes only rank approximately: fetch more candidates, re-rank them exactly.
+        var fetch = CandidatesFor(k, options);
+        ef = Math.Max(ef, fetch);
+        var distances = new float[fetch];
+        var labels = new int[fetch];
+        var found = _index!.Search(query, fetch, ef, accept, distances, labels);
         if (options.EfSearch is null && options.Quality.Mode == SearchQualityMode.Adaptive)
         {
             // Widely spread result distances mean the first pass was still far from the target
@@ -152,7 +160,7 @@ public sealed partial class Collection
             while (found > 1 && ef < options.Quality.MaxEf && Spread(distances.AsSpan(0, found)) > 2.0)
             {
                 ef = Math.Min(ef * 2, options.Quality.MaxEf);
-                found = _index.Search(query, k, ef, accept, distances, labels);
+                found = _index.Search(query, fetch, ef, accept, distances, labels);
             }
         }
 
@@ -161,7 +169,7 @@ public sealed partial class Collection
             return null;
         }
 
-        var best = new TopK(found == 0 ? 1 : found);
+        var best = new TopK(Math.Clamp(found, 1, k));
         for (var i = 0; i < found; i++)
         {
             var row = labels[i];
@@ -169,6 +177,21 @@ public sealed partial class Collection
         }
 
         return found == 0 ? [] : Materialize<TDistance>(best, options.WithPayload);
+    }
+
+    /// <summary>
+    /// HNSW candidates a search re-ranks: k on float32 vectors; on quantized codes
+    /// max(k × oversampling, k + 32) (engine spec §1.6).
+    /// </summary>
+    private int CandidatesFor(int k, SearchOptions options)
+    {
+        if (_quantizer is null)
+        {
+            return k;
+        }
+
+        var oversampling = options.RescoreOversampling ?? RescoreOversampling;
+        return (int)Math.Min(Math.Max((long)k * oversampling, k + 32L), MaxTopK);
     }
 
     /// <summary>At or below this estimated fraction of matching points, a filtered search scans exactly.</summary>

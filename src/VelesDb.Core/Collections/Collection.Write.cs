@@ -53,7 +53,11 @@ public sealed partial class Collection
                 rows[i] = ApplyUpsert(p.Id, p.Vector.Span, p.PayloadUtf8, p.Payload);
             }
 
-            IndexRowsLocked(rows);
+            // Reaching the training size re-indexes everything on the codes, these rows included.
+            if (!MaybeAutoTrainLocked())
+            {
+                IndexRowsLocked(rows);
+            }
 
             MaybeCheckpointLocked();
             wal = _wal;

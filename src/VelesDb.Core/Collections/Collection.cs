@@ -46,12 +46,14 @@ public sealed partial class Collection : IDisposable
     private ulong[]? _sortedIds;
     private bool _disposed;
     private string? _deletedMessage;
+    private CollectionConfig _config;
 
     private Collection(string directory, CollectionConfig config, VelesDatabaseOptions options, ILogger logger)
     {
         _directory = directory;
         _options = options;
         _logger = logger;
+        _config = config;
         Name = config.Name;
         Kind = config.Kind == "metadata" ? CollectionKind.Metadata : CollectionKind.Vector;
         Dimension = config.Dimension;
@@ -74,7 +76,7 @@ public sealed partial class Collection : IDisposable
     public DistanceMetric Metric { get; }
 
     /// <summary>The storage mode recorded at creation.</summary>
-    public StorageMode StorageMode { get; }
+    public StorageMode StorageMode { get; private set; }
 
     /// <summary>HNSW parameters of the collection's index.</summary>
     public HnswParameters Hnsw { get; }

@@ -37,6 +37,22 @@ internal sealed class CollectionConfig
     [JsonPropertyName("hnsw_ef_construction")]
     public int? HnswEfConstruction { get; set; }
 
+    /// <summary>Candidates fetched per result by quantized searches, re-ranked exactly (default 4).</summary>
+    [JsonPropertyName("pq_rescore_oversampling")]
+    public int? RescoreOversampling { get; set; }
+
+    /// <summary>"pq" or "opq" once a PQ quantizer was configured by TrainQuantizer.</summary>
+    [JsonPropertyName("quantizer_type")]
+    public string? QuantizerType { get; set; }
+
+    [JsonPropertyName("quantizer_m")]
+    public int? QuantizerSubspaces { get; set; }
+
+    [JsonPropertyName("quantizer_k")]
+    public int? QuantizerCentroids { get; set; }
+
+    public CollectionConfig Clone() => (CollectionConfig)MemberwiseClone();
+
     public static string PathIn(string directory) => Path.Combine(directory, "config.json");
 
     public void Write(string directory) =>

@@ -96,7 +96,7 @@ public sealed class VelesDatabase : IDisposable
     /// <param name="metric">Distance metric, fixed for the collection's life.</param>
     /// <param name="storageMode">Storage mode recorded in the config.</param>
     /// <param name="hnsw">HNSW M and ef_construction; default <see cref="HnswParameters.Auto"/> for the dimension.</param>
-    /// <exception cref="VelesDbException">VELES-034 bad name, VELES-001 exists, VELES-032 dimension outside 1..65,536, VELES-009 bad HNSW parameters.</exception>
+    /// <exception cref="VelesDbException">VELES-034 bad name, VELES-001 exists, VELES-032 dimension outside 1..65,536, VELES-009 bad HNSW parameters, VELES-028 PQ storage with hamming or jaccard.</exception>
     public Collection CreateCollection(string name, int dimension, DistanceMetric metric = DistanceMetric.Cosine, StorageMode storageMode = StorageMode.Full, HnswParameters? hnsw = null)
     {
         if (dimension is < 1 or > MaxDimension)
@@ -105,6 +105,7 @@ public sealed class VelesDatabase : IDisposable
         }
 
         hnsw?.Validate();
+        Collection.ValidateQuantizerOptions(storageMode, metric, dimension, null);
 
         return Create(new CollectionConfig
         {
@@ -117,6 +118,11 @@ public sealed class VelesDatabase : IDisposable
             HnswEfConstruction = hnsw?.EfConstruction,
         });
     }
+
+    /// <summary>Trains a quantizer on a collection's vectors; see <see cref="Collection.TrainQuantizer"/>.</summary>
+    /// <exception cref="VelesDbException">VELES-002 no such collection, and those of <see cref="Collection.TrainQuantizer"/>.</exception>
+    public Quantization.QuantizerTrainingReport TrainQuantizer(string collection, Quantization.QuantizerOptions options) =>
+        GetCollection(collection).TrainQuantizer(options);
 
     /// <summary>Creates a metadata-only collection (payloads, no vectors).</summary>
     public Collection CreateMetadataCollection(string name) =>

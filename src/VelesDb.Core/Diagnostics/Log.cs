@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Collection '{Collection}': hnsw.graph not used ({Problem}); rebuilding the index from stored vectors")]
     public static partial void GraphRebuilt(ILogger logger, string collection, string problem);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Collection '{Collection}': quantizer file not used ({Problem}); training a new one when enough vectors exist")]
+    public static partial void QuantizerRetrained(ILogger logger, string collection, string problem);
 }

@@ -17,6 +17,12 @@ public sealed record SearchOptions
     /// <summary>When set, overrides the mode's ef_search (at least k is used).</summary>
     public int? EfSearch { get; init; }
 
+    /// <summary>
+    /// On quantized collections, candidates fetched per result on the codes before exact
+    /// re-ranking (1..64); default the collection's (4).
+    /// </summary>
+    public int? RescoreOversampling { get; init; }
+
     /// <summary>Whether results carry payloads (default true).</summary>
     public bool WithPayload { get; init; } = true;
 }

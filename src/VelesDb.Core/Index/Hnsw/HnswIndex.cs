@@ -82,6 +82,21 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     public int LiveCount => _count - _deletedCount;
 
     /// <inheritdoc />
+    public long MemoryBytes
+    {
+        get
+        {
+            var bytes = (_capacity * _stride) + ((long)_capacity * ((3 * sizeof(int)) + sizeof(bool) + IntPtr.Size)) + ((long)_nodeByLabel.Length * sizeof(int));
+            for (var node = 0; node < _count; node++)
+            {
+                bytes += _upper[node] is { } links ? links.Length * sizeof(int) : 0;
+            }
+
+            return bytes;
+        }
+    }
+
+    /// <inheritdoc />
     public double TombstoneRatio => _count == 0 ? 0 : (double)_deletedCount / _count;
 
     /// <inheritdoc />

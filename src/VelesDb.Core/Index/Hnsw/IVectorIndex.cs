@@ -12,6 +12,9 @@ internal interface IVectorIndex : IDisposable
     /// <summary>Nodes that are not tombstones.</summary>
     int LiveCount { get; }
 
+    /// <summary>Bytes held in memory: node blocks, upper links and per-node arrays.</summary>
+    long MemoryBytes { get; }
+
     /// <summary>Tombstones / nodes.</summary>
     double TombstoneRatio { get; }
 
