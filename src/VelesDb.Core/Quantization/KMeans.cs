@@ -25,7 +25,7 @@ namespace VelesDb.Core.Quantization;
 internal static class KMeans
 {
     /// <summary>Fewer points than this per chunk are not worth handing to another thread.</summary>
-    private const int MinPointsPerChunk = 512;
+    internal const int MinPointsPerChunk = 512;
 
     /// <summary>Chunks per thread, so a thread that is slowed down does not hold the others up.</summary>
     private const int ChunksPerThread = 4;
@@ -130,12 +130,13 @@ internal static class KMeans
         Lloyd(points, count, dim, k, centroids, iterations, new Random(seed), maxThreads);
 
     /// <summary>
-    /// Runs <paramref name="body"/>(chunk, start, end) over contiguous chunks of [0, count) on up to
-    /// <paramref name="maxThreads"/> threads and returns the sum of its results, added in chunk order.
+    /// Runs <paramref name="body"/>(chunk, start, end) over contiguous chunks of [0, count), each at
+    /// least <paramref name="minPerChunk"/> items long, on up to <paramref name="maxThreads"/> threads,
+    /// and returns the sum of its results, added in chunk order.
     /// </summary>
-    internal static long ForChunks(int count, int maxThreads, Func<int, int, int, long> body)
+    internal static long ForChunks(int count, int maxThreads, int minPerChunk, Func<int, int, int, long> body)
     {
-        var chunks = (int)Math.Clamp(Math.Min((long)maxThreads * ChunksPerThread, count / MinPointsPerChunk), 1, int.MaxValue);
+        var chunks = (int)Math.Clamp(Math.Min((long)maxThreads * ChunksPerThread, count / minPerChunk), 1, int.MaxValue);
         if (chunks == 1 || maxThreads == 1)
         {
             return body(0, 0, count);
@@ -174,7 +175,7 @@ internal static class KMeans
             }
 
             var row = c * dim;
-            ForChunks(count, maxThreads, (_, start, end) =>
+            ForChunks(count, maxThreads, MinPointsPerChunk, (_, start, end) =>
             {
                 var center = centroids.AsSpan(row, dim);
                 for (var i = start; i < end; i++)
@@ -241,7 +242,7 @@ internal static class KMeans
         while (iteration < iterations)
         {
             CodebookKernels.Transpose(centroids, k, dim, transposed);
-            var changed = ForChunks(count, maxThreads, (_, start, end) =>
+            var changed = ForChunks(count, maxThreads, MinPointsPerChunk, (_, start, end) =>
             {
                 Span<float> distances = k <= 256 ? stackalloc float[256] : new float[k];
                 distances = distances[..k];

@@ -651,7 +651,7 @@ internal sealed class ProductQuantizer
     private float[] ReconstructAll(float[] vectors, int n, int maxThreads)
     {
         var result = new float[n * Dimension];
-        KMeans.ForChunks(n, maxThreads, (_, start, end) =>
+        KMeans.ForChunks(n, maxThreads, 64, (_, start, end) =>
         {
             Span<byte> code = Subspaces <= MaxStackFloats ? stackalloc byte[Subspaces] : new byte[Subspaces];
             for (var i = start; i < end; i++)
@@ -670,7 +670,7 @@ internal sealed class ProductQuantizer
     {
         const int Block = 8;
         var result = new float[n * dimension];
-        KMeans.ForChunks(n, maxThreads, (_, start, end) =>
+        KMeans.ForChunks(n, maxThreads, 16, (_, start, end) =>
         {
             // A block of rows shares each row of P while it is in cache.
             for (var first = start; first < end; first += Block)
@@ -699,7 +699,7 @@ internal sealed class ProductQuantizer
         // rotation's needs) and is then added into the double result.
         const int Block = 256;
         var result = new double[dimension * dimension];
-        KMeans.ForChunks(dimension, maxThreads, (_, start, end) =>
+        KMeans.ForChunks(dimension, maxThreads, 1, (_, start, end) =>
         {
             var partial = new float[dimension];
             for (var first = 0; first < n; first += Block)

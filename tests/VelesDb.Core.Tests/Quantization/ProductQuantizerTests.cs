@@ -192,6 +192,23 @@ public class ProductQuantizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Train_OpqWithMoreSamplesThanItsSubset_FinishesOnEverySample()
+    {
+        // Above OpqMaxSamples the rotation is learnt on a subset and the codebooks on everything.
+        const int Many = ProductQuantizer.OpqMaxSamples + 500;
+        var data = QuantizationTestData.Correlated(Many, 4, seed: 12);
+
+        var plain = ProductQuantizer.Train(data, Many, 4, 2, 8, opq: false, seed: 1, maxThreads: 2);
+        var rotated = ProductQuantizer.Train(data, Many, 4, 2, 8, opq: true, seed: 1, maxThreads: 2);
+
+        var plainError = QuantizationTestData.MeanReconstructionError(plain, data);
+        var opqError = QuantizationTestData.MeanReconstructionError(rotated, data);
+        output.WriteLine($"{Many} samples: PQ {plainError:F6}, OPQ {opqError:F6}");
+        Assert.True(Orthogonal.OrthogonalityError(rotated.Rotation, 4) < 1e-3);
+        Assert.True(opqError <= plainError * 1.02, $"OPQ {opqError} vs PQ {plainError}");
+    }
+
+    [Fact]
     public void Decode_WithRotation_ReturnsToOriginalSpace()
     {
         var pq = Rotated.Value;
@@ -209,14 +226,17 @@ public class ProductQuantizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Train_SameSeed_GivesIdenticalBytes()
+    public void Train_SameSeed_GivesIdenticalBytesForAnyThreadCount()
     {
-        var data = QuantizationTestData.Correlated(400, 8, seed: 9);
+        // Enough samples that k-means and the OPQ steps split their work into parallel chunks.
+        var data = QuantizationTestData.Correlated(1200, 8, seed: 9);
 
-        var first = Serialize(ProductQuantizer.Train(data, 400, 8, 2, 16, opq: true, seed: 3, maxThreads: 1));
-        var second = Serialize(ProductQuantizer.Train(data, 400, 8, 2, 16, opq: true, seed: 3, maxThreads: 2));
+        var first = Serialize(ProductQuantizer.Train(data, 1200, 8, 2, 16, opq: true, seed: 3, maxThreads: 1));
+        var second = Serialize(ProductQuantizer.Train(data, 1200, 8, 2, 16, opq: true, seed: 3, maxThreads: 3));
+        var otherSeed = Serialize(ProductQuantizer.Train(data, 1200, 8, 2, 16, opq: true, seed: 4, maxThreads: 3));
 
         Assert.Equal(first, second);
+        Assert.NotEqual(first, otherSeed);
     }
 
     [Theory]
