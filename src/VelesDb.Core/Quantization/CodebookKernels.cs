@@ -12,7 +12,7 @@ namespace VelesDb.Core.Quantization;
 /// kernels always sum in the same order.
 /// </summary>
 /// <remarks>
-/// The one-to-many kernels (<see cref="SquaredDistances"/>, <see cref="Dots"/>) read centroids
+/// The one-to-many kernels (<see cref="SquaredDistances(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/>, <see cref="Dots"/>) read centroids
 /// transposed (coordinate-major: <c>transposed[d * k + c]</c>) and give every SIMD lane one centroid,
 /// so lane c sums over the dimensions in order, exactly as the scalar tail does for the centroids
 /// that do not fill a vector. .NET never fuses a multiply and an add on its own, so the vector and
@@ -45,18 +45,27 @@ internal static class CodebookKernels
     /// <c>distances[c] = Σ_d (x[d] − transposed[d * k + c])²</c> for every centroid c &lt; k, where
     /// <paramref name="transposed"/> holds k centroids of x.Length coordinates, coordinate-major.
     /// </summary>
-    public static void SquaredDistances(ReadOnlySpan<float> transposed, int k, ReadOnlySpan<float> x, Span<float> distances)
+    public static void SquaredDistances(ReadOnlySpan<float> transposed, int k, ReadOnlySpan<float> x, Span<float> distances) =>
+        SquaredDistances(transposed, k, k, x, distances);
+
+    /// <summary>
+    /// <see cref="SquaredDistances(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/> over
+    /// k columns of a coordinate-major matrix whose rows are <paramref name="stride"/> floats apart:
+    /// <c>distances[c] = Σ_d (x[d] − transposed[d * stride + c])²</c>. Slicing the start of
+    /// <paramref name="transposed"/> selects the first column.
+    /// </summary>
+    public static void SquaredDistances(ReadOnlySpan<float> transposed, int stride, int k, ReadOnlySpan<float> x, Span<float> distances)
     {
         var dim = x.Length;
-        CheckOneToMany(transposed.Length, k, dim, distances.Length);
+        CheckOneToMany(transposed.Length, stride, k, dim, distances.Length);
         ref var t = ref MemoryMarshal.GetReference(transposed);
         ref var output = ref MemoryMarshal.GetReference(distances);
         var width = Vector<float>.Count;
         var c = 0;
 
         // SAFETY (every LoadUnsafe/StoreUnsafe below): c + width <= k (or c + 4 * width <= k) and
-        // d < dim, so each load ends at or before d * k + k <= dim * k <= transposed.Length, and each
-        // store before k <= distances.Length (checked above).
+        // d < dim, so each load ends at or before (dim - 1) * stride + k <= transposed.Length, and
+        // each store before k <= distances.Length (checked above).
         for (; c + (4 * width) <= k; c += 4 * width)
         {
             var a0 = Vector<float>.Zero;
@@ -66,7 +75,7 @@ internal static class CodebookKernels
             for (var d = 0; d < dim; d++)
             {
                 var xd = new Vector<float>(x[d]);
-                var at = (nuint)((d * k) + c);
+                var at = (nuint)((d * stride) + c);
                 var e0 = xd - Vector.LoadUnsafe(ref t, at);
                 var e1 = xd - Vector.LoadUnsafe(ref t, at + (nuint)width);
                 var e2 = xd - Vector.LoadUnsafe(ref t, at + (nuint)(2 * width));
@@ -88,7 +97,7 @@ internal static class CodebookKernels
             var a0 = Vector<float>.Zero;
             for (var d = 0; d < dim; d++)
             {
-                var e0 = new Vector<float>(x[d]) - Vector.LoadUnsafe(ref t, (nuint)((d * k) + c));
+                var e0 = new Vector<float>(x[d]) - Vector.LoadUnsafe(ref t, (nuint)((d * stride) + c));
                 a0 += e0 * e0;
             }
 
@@ -100,7 +109,7 @@ internal static class CodebookKernels
             var sum = 0f;
             for (var d = 0; d < dim; d++)
             {
-                var e = x[d] - transposed[(d * k) + c];
+                var e = x[d] - transposed[(d * stride) + c];
                 sum += e * e;
             }
 
@@ -110,12 +119,12 @@ internal static class CodebookKernels
 
     /// <summary>
     /// <c>values[c] = Σ_d x[d] · transposed[d * k + c]</c> for every centroid c &lt; k (layout as in
-    /// <see cref="SquaredDistances"/>).
+    /// <see cref="SquaredDistances(ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float})"/>).
     /// </summary>
     public static void Dots(ReadOnlySpan<float> transposed, int k, ReadOnlySpan<float> x, Span<float> values)
     {
         var dim = x.Length;
-        CheckOneToMany(transposed.Length, k, dim, values.Length);
+        CheckOneToMany(transposed.Length, k, k, dim, values.Length);
         ref var t = ref MemoryMarshal.GetReference(transposed);
         ref var output = ref MemoryMarshal.GetReference(values);
         var width = Vector<float>.Count;
@@ -167,8 +176,60 @@ internal static class CodebookKernels
         }
     }
 
-    /// <summary>The index of the smallest value; the lowest index wins a tie.</summary>
+    /// <summary>
+    /// The index of the smallest value; the lowest index wins a tie. Values must not be NaN (the
+    /// vector minimum's NaN handling is platform-specific).
+    /// </summary>
     public static int ArgMin(ReadOnlySpan<float> values)
+    {
+        var width = Vector<float>.Count;
+        if (values.Length < 2 * width)
+        {
+            return ScalarArgMin(values);
+        }
+
+        // The minimum first (exact, so order does not matter), then the first position holding it.
+        // SAFETY: every load starts at i with i + width <= values.Length (the last one at
+        // values.Length - width, overlapping its predecessor, which a minimum does not mind).
+        ref var start = ref MemoryMarshal.GetReference(values);
+        var last = (nuint)(values.Length - width);
+        var minimum = Vector.LoadUnsafe(ref start);
+        for (nuint i = (nuint)width; i < last; i += (nuint)width)
+        {
+            minimum = Vector.Min(minimum, Vector.LoadUnsafe(ref start, i));
+        }
+
+        minimum = Vector.Min(minimum, Vector.LoadUnsafe(ref start, last));
+        var smallest = minimum[0];
+        for (var lane = 1; lane < width; lane++)
+        {
+            smallest = MathF.Min(smallest, minimum[lane]);
+        }
+
+        var target = new Vector<float>(smallest);
+        for (nuint i = 0; ; i += (nuint)width)
+        {
+            var at = Math.Min(i, last);
+            if (Vector.EqualsAny(Vector.LoadUnsafe(ref start, at), target))
+            {
+                for (var j = (int)at; j < values.Length; j++)
+                {
+                    if (values[j] == smallest)
+                    {
+                        return j;
+                    }
+                }
+            }
+
+            if (at == last)
+            {
+                // Only a NaN gets here (it equals nothing); answer as the scalar loop would.
+                return ScalarArgMin(values);
+            }
+        }
+    }
+
+    private static int ScalarArgMin(ReadOnlySpan<float> values)
     {
         var best = 0;
         var bestValue = values[0];
@@ -274,13 +335,13 @@ internal static class CodebookKernels
         }
     }
 
-    private static void CheckOneToMany(int transposedLength, int k, int dim, int outputLength)
+    private static void CheckOneToMany(int transposedLength, int stride, int k, int dim, int outputLength)
     {
-        if (k < 1 || (long)k * dim > transposedLength || outputLength < k)
+        if (k < 1 || stride < k || (dim > 0 && ((long)(dim - 1) * stride) + k > transposedLength) || outputLength < k)
         {
             ThrowHelper.Throw(
                 VelesDbErrorCode.Internal,
-                $"Centroid kernel: {k} centroids of {dim} coordinates need {(long)k * dim} floats and {k} outputs; got {transposedLength} and {outputLength}.");
+                $"Centroid kernel: {k} columns of {dim} coordinates, {stride} apart, do not fit {transposedLength} floats and {outputLength} outputs.");
         }
     }
 

@@ -30,6 +30,9 @@ internal static class KMeans
     /// <summary>Chunks per thread, so a thread that is slowed down does not hold the others up.</summary>
     private const int ChunksPerThread = 4;
 
+    /// <summary>Points per block of the k-means++ D² sums.</summary>
+    private const int SeedBlock = 1024;
+
     /// <summary>Relative size of the offset that separates a split centroid from its parent.</summary>
     private const float SplitEpsilon = 1f / 1024;
 
@@ -49,7 +52,10 @@ internal static class KMeans
     /// VELES-028 for a k, dim, iteration count or thread count out of range; VELES-029 when there are
     /// fewer points than centroids, <paramref name="data"/> is too short, or a value is NaN or infinite.
     /// </exception>
-    /// <remarks>Copies the points once so that worker threads can read them.</remarks>
+    /// <remarks>
+    /// Copies the points once so that worker threads can read them, and once more, coordinate-major,
+    /// while seeding: peak memory is about three times the input.
+    /// </remarks>
     public static float[] Train(ReadOnlySpan<float> data, int count, int dim, int k, int iterations, int seed, int maxThreads)
     {
         if (k < 1 || dim < 1 || iterations < 0 || maxThreads < 1)
@@ -161,46 +167,67 @@ internal static class KMeans
 
     private static float[] SeedPlusPlus(float[] points, int count, int dim, int k, Random random, int maxThreads)
     {
+        // The points coordinate-major, so the distances from all of them to a new centroid come
+        // from the one-to-many kernel (one SIMD lane per point) instead of one call per point.
+        var transposed = new float[count * dim];
+        CodebookKernels.Transpose(points, count, dim, transposed);
         var centroids = new float[k * dim];
         var nearest = new float[count];
+        var scratch = new float[count];
         Array.Fill(nearest, float.PositiveInfinity);
+
+        // D² sums per fixed block of points: the blocks do not depend on the thread count, so
+        // neither do the sums, and a sample walks the block sums before the points of one block.
+        var blockSums = new double[(count + SeedBlock - 1) / SeedBlock];
         var chosen = random.Next(count);
         for (var c = 0; ; c++)
         {
-            var centroid = centroids.AsSpan(c * dim, dim);
-            points.AsSpan(chosen * dim, dim).CopyTo(centroid);
+            points.AsSpan(chosen * dim, dim).CopyTo(centroids.AsSpan(c * dim, dim));
             if (c == k - 1)
             {
                 return centroids;
             }
 
             var row = c * dim;
-            ForChunks(count, maxThreads, MinPointsPerChunk, (_, start, end) =>
+            ForChunks(blockSums.Length, maxThreads, 1, (_, firstBlock, endBlock) =>
             {
-                var center = centroids.AsSpan(row, dim);
-                for (var i = start; i < end; i++)
+                var start = firstBlock * SeedBlock;
+                var end = Math.Min(endBlock * SeedBlock, count);
+                CodebookKernels.SquaredDistances(
+                    transposed.AsSpan(start), count, end - start, centroids.AsSpan(row, dim), scratch.AsSpan(start, end - start));
+                for (var block = firstBlock; block < endBlock; block++)
                 {
-                    var d = CodebookKernels.SquaredL2(points.AsSpan(i * dim, dim), center);
-                    if (d < nearest[i])
+                    var sum = 0d;
+                    for (var i = block * SeedBlock; i < Math.Min((block + 1) * SeedBlock, count); i++)
                     {
-                        nearest[i] = d;
+                        if (scratch[i] < nearest[i])
+                        {
+                            nearest[i] = scratch[i];
+                        }
+
+                        sum += nearest[i];
                     }
+
+                    blockSums[block] = sum;
                 }
 
                 return 0;
             });
 
-            chosen = SampleBySquaredDistance(nearest, random);
+            chosen = SampleBySquaredDistance(nearest, blockSums, random);
         }
     }
 
-    /// <summary>Picks index i with probability nearest[i] / Σ nearest (uniformly when all are 0).</summary>
-    private static int SampleBySquaredDistance(float[] nearest, Random random)
+    /// <summary>
+    /// Picks index i with probability nearest[i] / Σ nearest (uniformly when all are 0), walking
+    /// the per-block sums first.
+    /// </summary>
+    private static int SampleBySquaredDistance(float[] nearest, double[] blockSums, Random random)
     {
         var total = 0d;
-        foreach (var d in nearest)
+        foreach (var sum in blockSums)
         {
-            total += d;
+            total += sum;
         }
 
         if (!(total > 0) || double.IsInfinity(total))
@@ -212,21 +239,41 @@ internal static class KMeans
 
         var target = random.NextDouble() * total;
         var cumulative = 0d;
-        var last = 0;
-        for (var i = 0; i < nearest.Length; i++)
+        var last = -1;
+        for (var block = 0; block < blockSums.Length; block++)
         {
-            if (nearest[i] > 0)
+            if (cumulative + blockSums[block] <= target)
             {
-                cumulative += nearest[i];
-                last = i;
-                if (cumulative > target)
+                cumulative += blockSums[block];
+                continue;
+            }
+
+            // Rounding may leave the walk inside the block just short of the target; it then
+            // carries on into the next block.
+            for (var i = block * SeedBlock; i < Math.Min((block + 1) * SeedBlock, nearest.Length); i++)
+            {
+                if (nearest[i] > 0)
                 {
-                    return i;
+                    cumulative += nearest[i];
+                    last = i;
+                    if (cumulative > target)
+                    {
+                        return i;
+                    }
                 }
             }
         }
 
-        // Rounding left the target just above the final cumulative sum.
+        if (last < 0)
+        {
+            // The target fell past every block by rounding: take the last point with weight.
+            last = nearest.Length - 1;
+            while (last > 0 && !(nearest[last] > 0))
+            {
+                last--;
+            }
+        }
+
         return last;
     }
 

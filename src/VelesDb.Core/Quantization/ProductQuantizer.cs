@@ -64,9 +64,19 @@ internal sealed class ProductQuantizer
     /// <summary>Working vectors up to this many floats live on the stack.</summary>
     private const int MaxStackFloats = 1024;
 
+    /// <summary>Subspace boundaries: subspace j covers coordinates [_offsets[j], _offsets[j + 1]).</summary>
     private readonly int[] _offsets;
+
+    /// <summary>Subspace j's k × len_j centroids, row-major, from k · _offsets[j]: the serialized order.</summary>
     private readonly float[] _codebooks;
+
+    /// <summary>
+    /// The same centroids coordinate-major (len_j × k per subspace, same offsets), the layout the
+    /// one-to-many kernels read so that a code or table row costs one pass over the codebook.
+    /// </summary>
     private readonly float[] _transposed;
+
+    /// <summary>P (d × d, row-major, rotated = P · x), or null without OPQ.</summary>
     private readonly float[]? _rotation;
 
     private ProductQuantizer(int dimension, int subspaces, int centroids, float[] codebooks, float[]? rotation)

@@ -49,6 +49,28 @@ public class CodebookKernelsTests
     }
 
     [Theory]
+    [InlineData(0, 40)]
+    [InlineData(3, 17)]
+    [InlineData(9, 31)]
+    [InlineData(39, 1)]
+    public void SquaredDistances_ColumnRangeWithStride_MatchesWholeMatrix(int first, int columns)
+    {
+        const int K = 40;
+        const int Dim = 5;
+        var rows = QuantizationTestData.Uniform(K, Dim, seed: 3);
+        var x = QuantizationTestData.Uniform(1, Dim, seed: 4);
+        var transposed = new float[K * Dim];
+        CodebookKernels.Transpose(rows, K, Dim, transposed);
+        var all = new float[K];
+        var part = new float[columns];
+
+        CodebookKernels.SquaredDistances(transposed, K, x, all);
+        CodebookKernels.SquaredDistances(transposed.AsSpan(first), K, columns, x, part);
+
+        Assert.Equal(all.AsSpan(first, columns).ToArray(), part);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(7)]
@@ -98,5 +120,36 @@ public class CodebookKernelsTests
     {
         Assert.Equal(1, CodebookKernels.ArgMin([3f, 1f, 2f, 1f]));
         Assert.Equal(0, CodebookKernels.ArgMin([5f]));
+    }
+
+    [Fact]
+    public void ArgMin_WithNaN_Terminates()
+    {
+        var values = Enumerable.Range(0, 40).Select(i => (float)(40 - i)).ToArray();
+        values[3] = float.NaN;
+
+        Assert.InRange(CodebookKernels.ArgMin(values), 0, 39);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(33)]
+    [InlineData(256)]
+    public void ArgMin_EveryPositionAndLength_FindsFirstMinimum(int length)
+    {
+        var values = QuantizationTestData.Uniform(1, length, seed: length).Select(v => v + 2).ToArray();
+        for (var position = 0; position < length; position++)
+        {
+            var copy = (float[])values.Clone();
+            copy[position] = 0.5f;
+            Assert.Equal(position, CodebookKernels.ArgMin(copy));
+
+            // A later equal value must not win, nor one in the overlapping last vector.
+            copy[length - 1] = 0.5f;
+            Assert.Equal(position, CodebookKernels.ArgMin(copy));
+        }
     }
 }
