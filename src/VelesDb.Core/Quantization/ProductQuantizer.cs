@@ -599,12 +599,17 @@ internal sealed class ProductQuantizer
         var codebooks = TrainCodebooks(x, n, dimension, offsets, k, TrainingIterations, null, seed, maxThreads);
         var rotated = x;
         float[]? rotation = null;
+        double[]? right = null;
         for (var outer = 0; outer < OpqOuterIterations; outer++)
         {
             var current = new ProductQuantizer(dimension, subspaces, k, codebooks, null);
             var reconstructed = current.ReconstructAll(rotated, n, maxThreads);
             var cross = CrossProduct(x, reconstructed, n, dimension, maxThreads);
-            var r = Orthogonal.Procrustes(cross, dimension);
+
+            // Successive cross products are close, so each SVD starts from the last one's V.
+            var nextRight = new double[dimension * dimension];
+            var r = Orthogonal.Procrustes(cross, dimension, right, nextRight);
+            right = nextRight;
 
             // X·R as a left multiplication: rotated = P · x with P = Rᵀ.
             rotation = new float[dimension * dimension];

@@ -140,6 +140,31 @@ public class OrthogonalTests
     }
 
     [Fact]
+    public void Procrustes_WarmStartFromNearbyMatrix_GivesSameRotation()
+    {
+        const int Dim = 24;
+        var a = Gaussian(Dim * Dim, seed: 5);
+        var nearby = (double[])a.Clone();
+        var noise = Gaussian(Dim * Dim, seed: 6);
+        for (var i = 0; i < nearby.Length; i++)
+        {
+            nearby[i] += 0.01 * noise[i];
+        }
+
+        var right = new double[Dim * Dim];
+        Orthogonal.Procrustes(nearby, Dim, default, right);
+
+        var cold = Orthogonal.Procrustes(a, Dim);
+        var warm = Orthogonal.Procrustes(a, Dim, right, new double[Dim * Dim]);
+
+        Assert.True(MaxOrthogonalityError(warm, Dim) < 1e-10);
+        for (var i = 0; i < cold.Length; i++)
+        {
+            Assert.Equal(cold[i], warm[i], 1e-8);
+        }
+    }
+
+    [Fact]
     public void OrthogonalityError_IdentityIsZero_ScaledIsNot()
     {
         var identity = new float[9];
