@@ -11,8 +11,8 @@ namespace VelesDb.Core.Quantization;
 /// <para>
 /// Deterministic: the same data, k and seed give bit-identical centroids for any thread count.
 /// Only the assignment step and the seeding's distance updates run in parallel, and each point's
-/// result there is independent of the others; every sum over points (centroid means, the D²
-/// total) runs sequentially in point order, and distances come from
+/// result there is independent of the others; the centroid means are summed sequentially in point
+/// order, the D² total per fixed block of points and then block by block, and distances come from
 /// <see cref="CodebookKernels"/>, whose results do not depend on addresses.
 /// </para>
 /// <para>
@@ -46,7 +46,7 @@ internal static class KMeans
     /// <param name="k">Number of centroids, at least 1.</param>
     /// <param name="iterations">Maximum Lloyd iterations; 0 returns the k-means++ seeds.</param>
     /// <param name="seed">Seed of the k-means++ sampling and of split offsets.</param>
-    /// <param name="maxThreads">Upper bound on threads used for the assignment step.</param>
+    /// <param name="maxThreads">Upper bound on threads used for the assignment step and the seeding distances.</param>
     /// <returns>k × dim centroids, row-major.</returns>
     /// <exception cref="VelesDbException">
     /// VELES-028 for a k, dim, iteration count or thread count out of range; VELES-029 when there are

@@ -14,8 +14,9 @@ namespace VelesDb.Core.Quantization;
 /// are the singular values and the normalised columns the left singular vectors. It is accurate
 /// (small singular values get small absolute error, no squaring of the condition number) and handles
 /// rank-deficient input: left singular vectors of zero or unresolved singular values are completed
-/// to an orthonormal basis, so U and V are always orthogonal. Cost per sweep is about 7n³
-/// multiply-adds; a handful of sweeps converge.
+/// to an orthonormal basis, so U and V are always orthogonal. A sweep visits every pair once, about
+/// 2.5n³ multiply-adds; the cross products OPQ produces take 10 to 15 sweeps (fewer from a warm
+/// start), about 2 s at n = 768 on one core.
 /// </remarks>
 internal static class Orthogonal
 {
@@ -127,8 +128,15 @@ internal static class Orthogonal
 
                     // The rotation by angle θ with tan θ = t zeroes the new inner product; the
                     // smaller root of t² + 2ζt − 1 = 0 keeps the rotation below 45° (stable).
+                    // Hypot keeps ζ² from overflowing for columns of wildly different norms; a
+                    // rotation too small to represent is no rotation.
                     var zeta = (beta - alpha) / (2 * gamma);
-                    var t = (zeta >= 0 ? 1 : -1) / (Math.Abs(zeta) + Math.Sqrt(1 + (zeta * zeta)));
+                    var t = (zeta >= 0 ? 1 : -1) / (Math.Abs(zeta) + double.Hypot(1, zeta));
+                    if (t == 0 || !double.IsFinite(t))
+                    {
+                        continue;
+                    }
+
                     var cos = 1 / Math.Sqrt(1 + (t * t));
                     var sin = cos * t;
                     Rotate(colP, colQ, cos, sin);

@@ -587,16 +587,19 @@ internal sealed class ProductQuantizer
     /// <summary>
     /// Non-parametric OPQ: alternately fits codebooks to the rotated samples and the rotation R to
     /// the reconstructions (orthogonal Procrustes: R minimises ‖X·R − Y‖ for the samples X and their
-    /// reconstructions Y). Each step can only lower the error of the step before (Lloyd from warm
-    /// codebooks, Procrustes exactly), and the start is plain PQ on the same samples, so with every
-    /// sample in the OPQ set the result is never worse than plain PQ with the same seed.
+    /// reconstructions Y). It starts from plain PQ on the OPQ samples, and each step can only lower
+    /// the error of the one before (Lloyd from warm codebooks, Procrustes exactly), up to rounding
+    /// and empty-cluster splits. A final check makes the guarantee exact: when the rotation did not
+    /// lower the error on the OPQ samples, plain PQ is returned instead.
     /// </summary>
     private static ProductQuantizer TrainOpq(
         ReadOnlySpan<float> data, int count, int dimension, int subspaces, int[] offsets, int k, int seed, int maxThreads)
     {
         var n = Math.Min(count, OpqMaxSamples);
         var x = SelectSamples(data, count, dimension, n, seed);
-        var codebooks = TrainCodebooks(x, n, dimension, offsets, k, TrainingIterations, null, seed, maxThreads);
+        var plainCodebooks = TrainCodebooks(x, n, dimension, offsets, k, TrainingIterations, null, seed, maxThreads);
+        var codebooks = plainCodebooks;
+        var plainError = 0d;
         var rotated = x;
         float[]? rotation = null;
         double[]? right = null;
@@ -604,6 +607,11 @@ internal sealed class ProductQuantizer
         {
             var current = new ProductQuantizer(dimension, subspaces, k, codebooks, null);
             var reconstructed = current.ReconstructAll(rotated, n, maxThreads);
+            if (outer == 0)
+            {
+                plainError = SquaredError(x, reconstructed);
+            }
+
             var cross = CrossProduct(x, reconstructed, n, dimension, maxThreads);
 
             // Successive cross products are close, so each SVD starts from the last one's V.
@@ -628,7 +636,32 @@ internal sealed class ProductQuantizer
         // Finish the codebooks on every sample, from where OPQ left them.
         var all = n == count ? rotated : RotateAll(data.ToArray(), count, dimension, rotation!, maxThreads);
         codebooks = TrainCodebooks(all, count, dimension, offsets, k, TrainingIterations, codebooks, seed, maxThreads);
-        return new ProductQuantizer(dimension, subspaces, k, codebooks, rotation);
+        var result = new ProductQuantizer(dimension, subspaces, k, codebooks, rotation);
+
+        // Rotation keeps distances, so errors in the rotated space compare with plain PQ's.
+        if (SquaredError(rotated, result.ReconstructAll(rotated, n, maxThreads)) <= plainError)
+        {
+            return result;
+        }
+
+        // The plain codebooks are exactly what plain training gives when every sample was used.
+        var fallback = n == count
+            ? plainCodebooks
+            : TrainCodebooks(data, count, dimension, offsets, k, TrainingIterations, null, seed, maxThreads);
+        return new ProductQuantizer(dimension, subspaces, k, fallback, null);
+    }
+
+    /// <summary>Σ (aᵢ − bᵢ)² in double, in index order.</summary>
+    private static double SquaredError(float[] a, float[] b)
+    {
+        var sum = 0d;
+        for (var i = 0; i < a.Length; i++)
+        {
+            var e = (double)a[i] - b[i];
+            sum += e * e;
+        }
+
+        return sum;
     }
 
     /// <summary>All samples in order when n == count, else n of them chosen by a seeded shuffle, kept in order.</summary>

@@ -191,6 +191,25 @@ public class ProductQuantizerTests(ITestOutputHelper output)
         Assert.True(opqHeld <= plainHeld * 1.05, $"held out: OPQ {opqHeld} vs PQ {plainHeld}");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Train_OpqOnIsotropicData_IsNeverWorseThanPlain(int seed)
+    {
+        // No correlation to undo: whatever the rotation does, the result must not lose to plain PQ
+        // on the training samples (OPQ falls back to plain PQ when it would).
+        var data = QuantizationTestData.Uniform(600, 8, seed);
+
+        var plain = ProductQuantizer.Train(data, 600, 8, 2, 16, opq: false, seed, maxThreads: 1);
+        var rotated = ProductQuantizer.Train(data, 600, 8, 2, 16, opq: true, seed, maxThreads: 1);
+
+        var plainError = QuantizationTestData.MeanReconstructionError(plain, data);
+        var opqError = QuantizationTestData.MeanReconstructionError(rotated, data);
+        output.WriteLine($"isotropic seed {seed}: PQ {plainError:F6}, OPQ {opqError:F6}, rotation kept: {rotated.HasRotation}");
+        Assert.True(opqError <= plainError * (1 + 1e-5), $"OPQ {opqError} > PQ {plainError}");
+    }
+
     [Fact]
     public void Train_OpqWithMoreSamplesThanItsSubset_FinishesOnEverySample()
     {
