@@ -6,7 +6,7 @@ namespace VelesDb.Core.Quantization;
 
 /// <summary>
 /// Product quantization (Jégou et al. 2011), optionally with a learned rotation (non-parametric
-/// OPQ, Ge et al. 2013). A vector of <see cref="Dimension"/> floats is optionally rotated, cut into
+/// OPQ, Ge et al. 2013). A vector of <see cref="Quantizer.Dimension"/> floats is optionally rotated, cut into
 /// <see cref="Subspaces"/> contiguous pieces, and each piece is replaced by the index of its nearest
 /// centroid in that subspace's codebook of <see cref="Centroids"/> entries: a code of one byte per
 /// subspace. Immutable once trained, so every member is safe to call from many threads.
@@ -32,7 +32,7 @@ namespace VelesDb.Core.Quantization;
 ///   end u32 CRC-32C of every preceding byte
 /// </code>
 /// </remarks>
-internal sealed class ProductQuantizer
+internal sealed class ProductQuantizer : Quantizer
 {
     /// <summary>"VQPQ" read as a little-endian u32.</summary>
     public const uint Magic = 0x51505156;
@@ -80,8 +80,8 @@ internal sealed class ProductQuantizer
     private readonly float[]? _rotation;
 
     private ProductQuantizer(int dimension, int subspaces, int centroids, float[] codebooks, float[]? rotation)
+        : base(dimension)
     {
-        Dimension = dimension;
         Subspaces = subspaces;
         Centroids = centroids;
         _offsets = Offsets(dimension, subspaces);
@@ -97,8 +97,22 @@ internal sealed class ProductQuantizer
         }
     }
 
-    /// <summary>Floats per input vector.</summary>
-    public int Dimension { get; }
+    /// <inheritdoc />
+    public override Collections.StorageMode Mode => Collections.StorageMode.ProductQuantization;
+
+    /// <inheritdoc />
+    public override int CodeBytes => Subspaces;
+
+    /// <inheritdoc />
+    public override long MemoryBytes => ((long)(_transposed.Length + _codebooks.Length + (_rotation?.Length ?? 0)) * sizeof(float));
+
+    /// <inheritdoc />
+    protected override byte[] Serialize()
+    {
+        using var stream = new MemoryStream();
+        WriteTo(stream);
+        return stream.ToArray();
+    }
 
     /// <summary>Subspaces m: bytes per code.</summary>
     public int Subspaces { get; }
@@ -182,7 +196,7 @@ internal sealed class ProductQuantizer
     /// Writes P · <paramref name="vector"/> into <paramref name="rotated"/>, or copies it when there
     /// is no rotation.
     /// </summary>
-    /// <exception cref="VelesDbException">VELES-004 when a length differs from <see cref="Dimension"/>.</exception>
+    /// <exception cref="VelesDbException">VELES-004 when a length differs from <see cref="Quantizer.Dimension"/>.</exception>
     public void Rotate(ReadOnlySpan<float> vector, Span<float> rotated)
     {
         CheckDimension(vector.Length);
@@ -201,7 +215,7 @@ internal sealed class ProductQuantizer
 
     /// <summary>Writes the code of <paramref name="vector"/> (rotated first when there is a rotation).</summary>
     /// <exception cref="VelesDbException">
-    /// VELES-004 when the vector's length differs from <see cref="Dimension"/> or the code's from
+    /// VELES-004 when the vector's length differs from <see cref="Quantizer.Dimension"/> or the code's from
     /// <see cref="Subspaces"/>.
     /// </exception>
     public void Encode(ReadOnlySpan<float> vector, Span<byte> code)
@@ -875,7 +889,8 @@ internal sealed class ProductQuantizer
         }
     }
 
-    private void DecodeRotated(ReadOnlySpan<byte> code, Span<float> rotated)
+    /// <summary>The centroids a code stands for, in the rotated space (no check: the caller passes a valid code and a buffer of the dimension).</summary>
+    public void DecodeRotated(ReadOnlySpan<byte> code, Span<float> rotated)
     {
         var k = Centroids;
         for (var j = 0; j < Subspaces; j++)

@@ -167,12 +167,12 @@ public class QuantizedSearchTests
         {
             var c = Fill(db, "p", DistanceMetric.Euclidean, StorageMode.Full, data);
             Assert.False(c.IsQuantized);
-            var report = db.TrainQuantizer("p", new QuantizerOptions { Subspaces = 8, Centroids = 64, Oversampling = 6 });
-            Assert.Equal(8, report.Subspaces);
-            Assert.Equal(64, report.Centroids);
+            var report = db.TrainQuantizer("p", new QuantizerOptions { Subspaces = 16, Centroids = 256, Oversampling = 6 });
+            Assert.Equal(16, report.Subspaces);
+            Assert.Equal(256, report.Centroids);
             Assert.Equal(3000, report.Samples);
             Assert.Equal(6, report.Oversampling);
-            Assert.Equal(8, report.CodeBytes);
+            Assert.Equal(16, report.CodeBytes);
             Assert.True(c.IsQuantized);
             Assert.Equal(StorageMode.ProductQuantization, c.StorageMode);
             Assert.Empty(c.CheckIndexIntegrity());
@@ -200,7 +200,7 @@ public class QuantizedSearchTests
         using var dir = new TempDirectory();
         using var db = Open(dir);
         var c = Fill(db, "o", DistanceMetric.Cosine, StorageMode.Full, HnswIndexTests.Clustered(1500, Dim, 61));
-        var report = c.TrainQuantizer(new QuantizerOptions { Type = QuantizerType.OptimizedProductQuantization, Subspaces = 8, Centroids = 32 });
+        var report = c.TrainQuantizer(new QuantizerOptions { Type = QuantizerType.OptimizedProductQuantization, Subspaces = 16, Centroids = 128 });
         Assert.Equal(QuantizerType.OptimizedProductQuantization, report.Type);
         var recall = Recall(c, HnswIndexTests.Clustered(30, Dim, 62), 10);
         Assert.True(recall >= 0.85, $"opq recall {recall}");

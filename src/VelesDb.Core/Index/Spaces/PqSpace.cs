@@ -63,27 +63,9 @@ internal readonly unsafe struct PqSpace<TDistance> : IVectorSpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(ReadOnlySpan<float> prepared, byte* code)
     {
-        var m = _quantizer.Subspaces;
-        var k = _quantizer.Centroids;
         fixed (float* table = prepared)
         {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            var j = 0;
-            var row = table;
-            for (; j + 4 <= m; j += 4, row += 4 * k)
-            {
-                s0 += row[code[j]];
-                s1 += row[k + code[j + 1]];
-                s2 += row[(2 * k) + code[j + 2]];
-                s3 += row[(3 * k) + code[j + 3]];
-            }
-
-            for (; j < m; j++, row += k)
-            {
-                s0 += row[code[j]];
-            }
-
-            return (s0 + s1) + (s2 + s3);
+            return ProductQuantizer.AdcDistance(table, code, _quantizer.Subspaces, _quantizer.Centroids);
         }
     }
 
