@@ -1,7 +1,7 @@
 using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
-using VelesDb.Core.Index.Spaces;
+using VelesDb.Core.Index.Hnsw.Spaces;
 using VelesDb.Core.Quantization;
 
 namespace VelesDb.Core.Collections;

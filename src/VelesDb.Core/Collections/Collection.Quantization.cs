@@ -2,7 +2,7 @@ using System.Diagnostics;
 using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
-using VelesDb.Core.Index.Spaces;
+using VelesDb.Core.Index.Hnsw.Spaces;
 using VelesDb.Core.Quantization;
 using VelesDb.Core.Storage;
 

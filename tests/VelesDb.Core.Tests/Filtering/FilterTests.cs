@@ -179,16 +179,23 @@ public class FilterTests
                 filter.Matches(payload);
             }
 
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            var matched = 0;
-            for (var i = 0; i < 1000; i++)
+            // A tier-up of the JIT can allocate once on this thread while the loop runs; an
+            // allocation in Matches itself shows in every attempt, so one clean attempt of three is required.
+            var allocated = long.MaxValue;
+            for (var attempt = 0; attempt < 3 && allocated != 0; attempt++)
             {
-                matched += filter.Matches(payload) ? 1 : 0;
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var matched = 0;
+                for (var i = 0; i < 1000; i++)
+                {
+                    matched += filter.Matches(payload) ? 1 : 0;
+                }
+
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.Equal(1000, matched);
             }
 
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.True(allocated == 0, $"{text} allocated {allocated} bytes");
-            Assert.Equal(1000, matched);
         }
     }
 

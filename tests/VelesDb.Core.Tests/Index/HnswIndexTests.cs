@@ -1,6 +1,6 @@
 using VelesDb.Core.Distance;
 using VelesDb.Core.Index.Hnsw;
-using VelesDb.Core.Index.Spaces;
+using VelesDb.Core.Index.Hnsw.Spaces;
 
 namespace VelesDb.Core.Tests.Index;
 

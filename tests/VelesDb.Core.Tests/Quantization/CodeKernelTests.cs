@@ -1,3 +1,4 @@
+using VelesDb.Core.Distance;
 using VelesDb.Core.Quantization;
 
 namespace VelesDb.Core.Tests.Quantization;

@@ -94,7 +94,7 @@ public class ProductQuantizerTests(ITestOutputHelper output)
         fixed (float* t = table)
         fixed (byte* c = code)
         {
-            return ProductQuantizer.AdcDistance(t, c, code.Length, K);
+            return Core.Distance.PqKernels.AdcDistance(t, c, code.Length, K);
         }
     }
 

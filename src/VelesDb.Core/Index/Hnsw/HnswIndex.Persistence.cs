@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using VelesDb.Core.Index.Spaces;
+using VelesDb.Core.Index.Hnsw.Spaces;
 using VelesDb.Core.Storage;
 
 namespace VelesDb.Core.Index.Hnsw;

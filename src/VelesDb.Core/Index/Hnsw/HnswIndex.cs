@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using VelesDb.Core.Errors;
-using VelesDb.Core.Index.Spaces;
+using VelesDb.Core.Index.Hnsw.Spaces;
 
 namespace VelesDb.Core.Index.Hnsw;
 

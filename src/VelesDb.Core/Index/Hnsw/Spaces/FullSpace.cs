@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using VelesDb.Core.Distance;
 
-namespace VelesDb.Core.Index.Spaces;
+namespace VelesDb.Core.Index.Hnsw.Spaces;
 
 /// <summary>Nodes hold the float32 vector itself (normalised for cosine, which then ranks by the dot product).</summary>
 /// <typeparam name="TDistance">The ranking key.</typeparam>
@@ -42,6 +42,7 @@ internal readonly unsafe struct FullSpace<TDistance> : IVectorSpace
         }
     }
 
+    // SAFETY: codes are node blocks of CodeBytes = 4 · Dimension bytes; prepared holds Dimension floats.
     /// <inheritdoc />
     // Node first: the kernels align their first operand.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

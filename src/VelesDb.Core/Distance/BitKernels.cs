@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
-namespace VelesDb.Core.Quantization;
+namespace VelesDb.Core.Distance;
 
 /// <summary>Kernels on bit codes: weighted sums over set bits, with 16 or 8 bits expanded to a lane mask per step.</summary>
 internal static unsafe class BitKernels
@@ -9,6 +9,7 @@ internal static unsafe class BitKernels
     /// <summary>Σ weights[i] over the set bits i of <paramref name="bits"/> (the first <paramref name="n"/> bits).</summary>
     public static float WeightedSum(ulong* bits, float* weights, int n)
     {
+        // SAFETY: the caller passes ceil(n / 64) (or words) readable ulongs and n weights; reads stay inside.
         var i = 0;
         var sum = 0f;
         if (Vector512.IsHardwareAccelerated && n >= 16)
@@ -52,6 +53,7 @@ internal static unsafe class BitKernels
     /// <summary>Number of differing bits.</summary>
     public static int HammingDistance(ulong* a, ulong* b, int words)
     {
+        // SAFETY: the caller passes ceil(n / 64) (or words) readable ulongs and n weights; reads stay inside.
         var differing = 0;
         for (var i = 0; i < words; i++)
         {

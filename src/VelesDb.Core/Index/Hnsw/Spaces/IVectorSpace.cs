@@ -1,4 +1,4 @@
-namespace VelesDb.Core.Index.Spaces;
+namespace VelesDb.Core.Index.Hnsw.Spaces;
 
 /// <summary>
 /// What an HNSW node stores in place of its vector, and how distances are computed on it: the

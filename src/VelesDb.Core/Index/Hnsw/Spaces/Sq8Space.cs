@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Quantization;
 
-namespace VelesDb.Core.Index.Spaces;
+namespace VelesDb.Core.Index.Hnsw.Spaces;
 
 /// <summary>
 /// Nodes hold 8-bit scalar codes (a quarter of the float32 bytes). Euclidean and dot (and
@@ -87,6 +87,7 @@ internal readonly unsafe struct Sq8Space<TDistance> : IVectorSpace
         }
     }
 
+    // SAFETY: codes are node blocks of Dimension bytes; prepared holds QueryFloats floats.
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(ReadOnlySpan<float> prepared, byte* code)

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Quantization;
 
-namespace VelesDb.Core.Index.Spaces;
+namespace VelesDb.Core.Index.Hnsw.Spaces;
 
 /// <summary>
 /// Nodes hold product-quantization codes (m bytes). A query is turned into an ADC lookup table
@@ -59,13 +59,14 @@ internal readonly unsafe struct PqSpace<TDistance> : IVectorSpace
         }
     }
 
+    // SAFETY: codes are node blocks of m bytes, each below k (written by Encode); prepared holds m · k floats.
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(ReadOnlySpan<float> prepared, byte* code)
     {
         fixed (float* table = prepared)
         {
-            return ProductQuantizer.AdcDistance(table, code, _quantizer.Subspaces, _quantizer.Centroids);
+            return PqKernels.AdcDistance(table, code, _quantizer.Subspaces, _quantizer.Centroids);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace VelesDb.Core.Quantization;
+namespace VelesDb.Core.Distance;
 
 /// <summary>
 /// Distance kernels on 8-bit codes: codes are widened to float32 in registers (AVX-512, then
@@ -12,6 +12,7 @@ internal static unsafe class Sq8Kernels
     /// <summary>Σ (qm_i − step_i·c_i)², where qm = query − min: the squared L2 distance to the decoded code.</summary>
     public static float L2(float* qm, float* step, byte* code, int n)
     {
+        // SAFETY: the caller passes n readable elements behind every pointer; loads stay below n.
         var i = 0;
         var sum = 0f;
         if (Avx512F.IsSupported && n >= 16)
@@ -51,6 +52,7 @@ internal static unsafe class Sq8Kernels
     /// <summary>Σ qs_i·c_i, where qs = query ⊙ step: with Σ query_i·min_i added, the dot product with the decoded code.</summary>
     public static float Dot(float* qs, byte* code, int n)
     {
+        // SAFETY: the caller passes n readable elements behind every pointer; loads stay below n.
         var i = 0;
         var sum = 0f;
         if (Avx512F.IsSupported && n >= 16)
@@ -87,6 +89,7 @@ internal static unsafe class Sq8Kernels
     /// <summary>Σ (step_i·(a_i − b_i))²: the squared L2 distance between two decoded codes.</summary>
     public static float CodeL2(byte* a, byte* b, float* step, int n)
     {
+        // SAFETY: the caller passes n readable elements behind every pointer; loads stay below n.
         var i = 0;
         var sum = 0f;
         if (Avx512F.IsSupported && n >= 16)
@@ -126,6 +129,7 @@ internal static unsafe class Sq8Kernels
     /// <summary>Σ (min_i + step_i·a_i)(min_i + step_i·b_i): the dot product of two decoded codes.</summary>
     public static float CodeDot(byte* a, byte* b, float* min, float* step, int n)
     {
+        // SAFETY: the caller passes n readable elements behind every pointer; loads stay below n.
         var i = 0;
         var sum = 0f;
         if (Avx512F.IsSupported && n >= 16)

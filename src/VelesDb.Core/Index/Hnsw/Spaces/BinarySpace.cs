@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Quantization;
 
-namespace VelesDb.Core.Index.Spaces;
+namespace VelesDb.Core.Index.Hnsw.Spaces;
 
 /// <summary>
 /// Nodes hold 1-bit codes (1/32 of the float32 bytes). Hamming collections compare codes by
@@ -108,6 +108,7 @@ internal readonly unsafe struct BinarySpace<TDistance> : IVectorSpace
         prepared[n] = constant;
     }
 
+    // SAFETY: codes are node blocks of Words ulongs; prepared holds QueryFloats floats.
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Distance(ReadOnlySpan<float> prepared, byte* code)
