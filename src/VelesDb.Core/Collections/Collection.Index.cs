@@ -114,7 +114,7 @@ public sealed partial class Collection
 
             if (_quantizer is not null && _rowById.Count >= MinimumTrainingPoints)
             {
-                InstallQuantizerLocked(TrainLocked(_config, QuantizerSampleSize, 42, out _));
+                InstallQuantizerLocked(TrainFromConfigLocked());
             }
             else
             {

@@ -202,7 +202,7 @@ public sealed partial class Collection
             return null;
         }
 
-        var trained = TrainLocked(_config, QuantizerSampleSize, 42, out _);
+        var trained = TrainFromConfigLocked();
         SaveQuantizerLocked(trained);
         return trained;
     }
@@ -223,7 +223,7 @@ public sealed partial class Collection
             return false;
         }
 
-        InstallQuantizerLocked(TrainLocked(_config, QuantizerSampleSize, 42, out _));
+        InstallQuantizerLocked(TrainFromConfigLocked());
         return true;
     }
 
@@ -245,6 +245,9 @@ public sealed partial class Collection
         _quantizer = quantizer;
         ReindexLocked();
     }
+
+    /// <summary>Trains the collection's configured quantizer on the default sample (automatic training, open, rebuild).</summary>
+    private Quantizer TrainFromConfigLocked() => TrainLocked(_config, QuantizerSampleSize, new QuantizerOptions().Seed, out _);
 
     /// <summary>Trains the quantizer <paramref name="config"/> describes on a sample of the live vectors.</summary>
     private Quantizer TrainLocked(CollectionConfig config, int sampleSize, int seed, out int samples)

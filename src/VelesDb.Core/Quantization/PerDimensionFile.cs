@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using VelesDb.Core.Storage;
 
 namespace VelesDb.Core.Quantization;
@@ -78,14 +77,14 @@ internal static class PerDimensionFile
             return null;
         }
 
-        var values = MemoryMarshal.Cast<byte, float>(body[HeaderSize..]);
         var result = new float[arrays][];
+        var offset = HeaderSize;
         for (var a = 0; a < arrays; a++)
         {
             result[a] = new float[dimension];
-            for (var i = 0; i < dimension; i++)
+            for (var i = 0; i < dimension; i++, offset += sizeof(float))
             {
-                var value = BitConverter.IsLittleEndian ? values[(a * dimension) + i] : BinaryPrimitives.ReadSingleLittleEndian(body[(HeaderSize + (((a * dimension) + i) * sizeof(float)))..]);
+                var value = BinaryPrimitives.ReadSingleLittleEndian(body[offset..]);
                 if (!float.IsFinite(value))
                 {
                     problem = $"value {i} of array {a} is not finite";

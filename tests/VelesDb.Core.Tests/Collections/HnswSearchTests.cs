@@ -24,7 +24,8 @@ public class HnswSearchTests
         return c;
     }
 
-    private static double Recall(Collection c, float[][] queries, int k, SearchOptions options)
+    /// <summary>recall@k of <paramref name="options"/> against the exact scan of the same collection.</summary>
+    internal static double Recall(Collection c, float[][] queries, int k, SearchOptions options)
     {
         var hits = 0;
         foreach (var q in queries)

@@ -4,6 +4,7 @@ using VelesDb.Core.Errors;
 using VelesDb.Core.Quantization;
 using VelesDb.Core.Search;
 using VelesDb.Core.Storage;
+using VelesDb.Core.Tests.Collections;
 using VelesDb.Core.Tests.Index;
 
 namespace VelesDb.Core.Tests.Quantization;
@@ -26,19 +27,6 @@ public class QuantizedSearchTests
         return c;
     }
 
-    private static double Recall(Collection c, float[][] queries, int k, SearchOptions? options = null)
-    {
-        options ??= SearchOptions.Default;
-        var hits = 0;
-        foreach (var q in queries)
-        {
-            var exact = c.Search(q, k, options with { Quality = SearchQuality.Perfect }).Select(h => h.Id).ToHashSet();
-            hits += c.Search(q, k, options).Count(h => exact.Contains(h.Id));
-        }
-
-        return (double)hits / (queries.Length * k);
-    }
-
     [Theory]
     [InlineData(StorageMode.SQ8, DistanceMetric.Euclidean, 0.95)]
     [InlineData(StorageMode.SQ8, DistanceMetric.Cosine, 0.95)]
@@ -52,7 +40,7 @@ public class QuantizedSearchTests
         Assert.Empty(c.CheckIndexIntegrity());
 
         var queries = HnswIndexTests.Clustered(40, Dim, 22);
-        var recall = Recall(c, queries, 10);
+        var recall = HnswSearchTests.Recall(c, queries, 10, SearchOptions.Default);
         Assert.True(recall >= floor, $"{mode}/{metric}: recall@10 = {recall}");
 
         // Scores are exact: the same as the exact scan gives for the same id.
@@ -97,9 +85,9 @@ public class QuantizedSearchTests
         // 0.975-0.998 at 4× / 16× / 64×).
         var top1 = queries.Select((q, i) => c.Search(q, 1)[0].Id == (ulong)i ? 1.0 : 0.0).Average();
         Assert.Equal(1.0, top1);
-        var at4 = Recall(c, queries, 10);
-        var at16 = Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 16 });
-        var at64 = Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 64 });
+        var at4 = HnswSearchTests.Recall(c, queries, 10, SearchOptions.Default);
+        var at16 = HnswSearchTests.Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 16 });
+        var at64 = HnswSearchTests.Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 64 });
         Assert.True(at4 >= 0.45 && at16 >= 0.7 && at64 >= 0.95 && at64 > at4, $"{metric}: recall@10 {at4} / {at16} / {at64} at 4× / 16× / 64×");
     }
 
@@ -150,7 +138,7 @@ public class QuantizedSearchTests
         var c = Fill(db, "h", DistanceMetric.Hamming, StorageMode.Binary, data);
         Assert.True(c.IsQuantized);
         var queries = data.Take(30).ToArray();
-        var recall = Recall(c, queries, 5, new SearchOptions { Quality = SearchQuality.Accurate });
+        var recall = HnswSearchTests.Recall(c, queries, 5, new SearchOptions { Quality = SearchQuality.Accurate });
         Assert.True(recall >= 0.9, $"recall {recall}");
     }
 
@@ -176,7 +164,7 @@ public class QuantizedSearchTests
             Assert.True(c.IsQuantized);
             Assert.Equal(StorageMode.ProductQuantization, c.StorageMode);
             Assert.Empty(c.CheckIndexIntegrity());
-            recallBefore = Recall(c, queries, 10);
+            recallBefore = HnswSearchTests.Recall(c, queries, 10, SearchOptions.Default);
             Assert.True(recallBefore >= 0.9, $"pq recall {recallBefore}");
             idsBefore = [.. c.Search(queries[0], 10).Select(h => h.Id)];
             codebook = File.ReadAllBytes(Path.Combine(dir.Path, "p", "codebook.pq"));
@@ -202,7 +190,7 @@ public class QuantizedSearchTests
         var c = Fill(db, "o", DistanceMetric.Cosine, StorageMode.Full, HnswIndexTests.Clustered(1500, Dim, 61));
         var report = c.TrainQuantizer(new QuantizerOptions { Type = QuantizerType.OptimizedProductQuantization, Subspaces = 16, Centroids = 128 });
         Assert.Equal(QuantizerType.OptimizedProductQuantization, report.Type);
-        var recall = Recall(c, HnswIndexTests.Clustered(30, Dim, 62), 10);
+        var recall = HnswSearchTests.Recall(c, HnswIndexTests.Clustered(30, Dim, 62), 10, SearchOptions.Default);
         Assert.True(recall >= 0.85, $"opq recall {recall}");
     }
 
@@ -243,7 +231,7 @@ public class QuantizedSearchTests
         c.Upsert([.. far.Select((v, i) => new Point((ulong)(10_000 + i), v))]);
         c.RebuildIndex();
         Assert.NotEqual(before, File.ReadAllBytes(Path.Combine(dir.Path, "s", "quantizer.sq8")));
-        var recall = Recall(c, far.Take(20).ToArray(), 10);
+        var recall = HnswSearchTests.Recall(c, far.Take(20).ToArray(), 10, SearchOptions.Default);
         Assert.True(recall >= 0.9, $"recall {recall}");
     }
 
@@ -254,8 +242,8 @@ public class QuantizedSearchTests
         using var db = Open(dir);
         var c = Fill(db, "b", DistanceMetric.Euclidean, StorageMode.Binary, HnswIndexTests.Clustered(3000, Dim, 91));
         var queries = HnswIndexTests.Clustered(40, Dim, 92);
-        var low = Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 1 });
-        var high = Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 16 });
+        var low = HnswSearchTests.Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 1 });
+        var high = HnswSearchTests.Recall(c, queries, 10, new SearchOptions { RescoreOversampling = 16 });
         Assert.True(high > low, $"oversampling 16 gives {high}, 1 gives {low}");
         var ex = Assert.Throws<VelesDbException>(() => c.Search(queries[0], 10, new SearchOptions { RescoreOversampling = 0 }));
         Assert.Equal(VelesDbErrorCode.Config, ex.Code);
