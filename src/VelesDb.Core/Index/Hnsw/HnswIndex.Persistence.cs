@@ -71,6 +71,7 @@ internal sealed unsafe partial class HnswIndex<TSpace>
             upperInts += (long)_levels[node] * (_m + 1);
         }
 
+        ClearLockWords();
         FileSync.WriteAtomic(path, stream =>
         {
             var crc = 0u;
@@ -227,6 +228,9 @@ internal sealed unsafe partial class HnswIndex<TSpace>
             }
 
             index._count = n;
+
+            // The lock words are written as zero; a crafted file must not start with a held lock.
+            index.ClearLockWords();
             index._entryPoint = BinaryPrimitives.ReadInt32LittleEndian(header[28..]);
             index._maxLevel = BinaryPrimitives.ReadInt32LittleEndian(header[32..]);
             var structural = index.CheckStructure(maxLabel);

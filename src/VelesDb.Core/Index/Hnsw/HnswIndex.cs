@@ -16,17 +16,20 @@ namespace VelesDb.Core.Index.Hnsw;
 /// label tombstones its node, which keeps routing searches but never appears in results.
 /// </para>
 /// <para>
-/// Threading: <see cref="AddBatchParallel"/> inserts from several threads, guarding each link
-/// list with a striped lock; <see cref="Search"/> may run concurrently with other searches but
-/// not with inserts (the owning collection's reader-writer lock ensures it).
+/// Threading: <see cref="AddBatchParallel"/> inserts from several threads. Each node's link
+/// lists (all its levels) are guarded by a sequence lock, a 32-bit word in the padding after
+/// its level-0 links: a writer makes the word odd (compare-and-swap), rewrites the links and makes
+/// it even again; a reader copies the links without writing anything and retries when the word
+/// was odd or changed meanwhile. Readers of the hub nodes every insert passes through (the entry
+/// point, the upper layers) therefore never contend for a cache line. <see cref="Search"/> may
+/// run concurrently with other searches but not with inserts (the owning collection's
+/// reader-writer lock ensures it) and reads the links in place.
 /// </para>
 /// </summary>
 /// <typeparam name="TSpace">What a node stores and how distances are computed on it.</typeparam>
 internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     where TSpace : struct, IVectorSpace
 {
-    private const int LockStripes = 4096;
-
     private readonly int _dimension;
     private readonly int _m;
     private readonly int _m0;
@@ -35,9 +38,9 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     private readonly TSpace _space;
     private readonly long _codeBytes;
     private readonly long _stride;
+    private readonly long _lockOffset;
     private readonly Random _levelRandom;
     private readonly Lock _globalLock = new();
-    private readonly object[] _nodeLocks;
     private readonly VisitedListPool _visitedPool = new();
 
     private byte* _level0;
@@ -63,12 +66,11 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
         _levelMultiplier = 1.0 / Math.Log(Math.Max(2, parameters.M));
         _levelRandom = new Random(parameters.Seed);
         _codeBytes = AlignUp(space.CodeBytes, 8);
-        _stride = AlignUp(_codeBytes + sizeof(int) + ((long)_m0 * sizeof(int)), 64);
-        _nodeLocks = new object[LockStripes];
-        for (var i = 0; i < LockStripes; i++)
-        {
-            _nodeLocks[i] = new object();
-        }
+        _lockOffset = _codeBytes + sizeof(int) + ((long)_m0 * sizeof(int));
+
+        // The links end 4 bytes short of a multiple of 8 (the code is 8-aligned, 1 + 2M ints
+        // follow), so the lock word always fits in the padding the 64-byte alignment leaves.
+        _stride = AlignUp(_lockOffset + sizeof(int), 64);
 
         Parameters = parameters;
     }
@@ -316,20 +318,32 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
                 (current, currentDistance) = GreedyClosest(q, current, currentDistance, l, locked: true);
             }
 
+            // Choose the neighbours on every layer top-down first, then link bottom-up: the node
+            // becomes reachable on a layer (through a back-link) only once its own lists on that
+            // layer and every layer below are complete. Linking top-down as it goes would let a
+            // concurrent insert reach it on an upper layer, descend into its still-empty lower
+            // lists and end up with it as its only neighbour.
+            var lowest = Math.Min(level, maxLevel);
+            var scratch = _threadScratch ??= new InsertScratch();
             var top = RentHeap(true);
             var candidates = RentHeap(false);
             try
             {
-                for (var l = Math.Min(level, maxLevel); l >= 0; l--)
+                for (var l = lowest; l >= 0; l--)
                 {
                     SearchLayer(q, current, currentDistance, _efConstruction, l, top, candidates, accept: null, locked: true);
-                    (current, currentDistance) = ConnectNewNode(node, l, top);
+                    (current, currentDistance) = ChooseNeighbors(l, top, scratch);
                 }
             }
             finally
             {
                 ReturnHeap(top);
                 ReturnHeap(candidates);
+            }
+
+            for (var l = 0; l <= lowest; l++)
+            {
+                Connect(node, l, scratch.Selection(l));
             }
 
             if (level > maxLevel)
@@ -350,32 +364,37 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     }
 
     /// <summary>
-    /// Links <paramref name="node"/> to its best neighbours on <paramref name="level"/> chosen
-    /// from <paramref name="top"/> (consumed), and back; returns the closest, the next entry.
+    /// Picks the new node's neighbours on <paramref name="level"/> from <paramref name="top"/>
+    /// (consumed) by the diversity heuristic into the scratch's selection for that level; returns
+    /// the closest candidate, the entry point of the next layer down.
     /// </summary>
-    private (int Node, float Distance) ConnectNewNode(int node, int level, NodeHeap top)
+    private (int Node, float Distance) ChooseNeighbors(int level, NodeHeap top, InsertScratch scratch)
     {
         var n = top.Count;
-        var scratch = _threadScratch ??= new InsertScratch();
         var distances = scratch.Candidates(n, out var nodes);
         top.DrainAscending(distances, nodes);
-        var maxLinks = level == 0 ? _m0 : _m;
         var selected = SelectNeighbors(distances, nodes, n, _m);
-        lock (NodeLock(node))
-        {
-            var links = LinkStorage(node, level);
-            for (var i = 0; i < selected; i++)
-            {
-                links[1 + i] = nodes[i];
-            }
+        scratch.Select(level, nodes.AsSpan(0, selected), _m);
 
-            links[0] = selected;
-        }
+        // The heuristic always keeps the closest candidate first.
+        return (nodes[0], distances[0]);
+    }
 
-        for (var i = 0; i < selected; i++)
+    /// <summary>Links <paramref name="node"/> to <paramref name="selected"/> on <paramref name="level"/>, and each of them back.</summary>
+    private void Connect(int node, int level, ReadOnlySpan<int> selected)
+    {
+        var scratch = _threadScratch!;
+        var maxLinks = level == 0 ? _m0 : _m;
+        EnterWriter(node);
+        var own = LinkStorage(node, level);
+        selected.CopyTo(own[1..]);
+        own[0] = selected.Length;
+        ExitWriter(node);
+
+        foreach (var neighbor in selected)
         {
-            var neighbor = nodes[i];
-            lock (NodeLock(neighbor))
+            EnterWriter(neighbor);
+            try
             {
                 var links = LinkStorage(neighbor, level);
                 var count = links[0];
@@ -410,9 +429,11 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
 
                 links[0] = kept;
             }
+            finally
+            {
+                ExitWriter(neighbor);
+            }
         }
-
-        return (nodes[0], distances[0]);
     }
 
     /// <summary>
@@ -552,11 +573,65 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
             return links.Length;
         }
 
-        lock (NodeLock(node))
+        var word = LockWord(node);
+        var spinner = default(SpinWait);
+        while (true)
         {
-            var links = Links(node, level);
-            links.CopyTo(destination);
-            return links.Length;
+            var before = Volatile.Read(ref *word);
+            if ((before & 1) == 0)
+            {
+                // A writer may be rewriting the list under us: clamp the count so the copy stays
+                // inside the list, and keep the copy only if no writer ran meanwhile.
+                var storage = LinkStorage(node, level);
+                var count = Math.Min((uint)storage[0], (uint)Math.Min(storage.Length - 1, destination.Length));
+                storage.Slice(1, (int)count).CopyTo(destination);
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref *word) == before)
+                {
+                    return (int)count;
+                }
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>Takes the node's sequence lock for writing (the word becomes odd).</summary>
+    private void EnterWriter(int node)
+    {
+        var word = LockWord(node);
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var current = Volatile.Read(ref *word);
+            if ((current & 1) == 0 && Interlocked.CompareExchange(ref *word, current + 1, current) == current)
+            {
+                return;
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>Releases the node's sequence lock (the word becomes even); the link writes become visible first.</summary>
+    private void ExitWriter(int node)
+    {
+        var word = LockWord(node);
+        Volatile.Write(ref *word, *word + 1);
+    }
+
+    /// <summary>The node's sequence-lock word, in the padding after its level-0 links; zero when no insert runs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int* LockWord(int node) =>
+        // SAFETY: node < _capacity; _lockOffset + 4 <= _stride.
+        (int*)(_level0 + (node * _stride) + _lockOffset);
+
+    /// <summary>Sets every lock word back to zero (no insert may run), so saved blocks carry zero padding.</summary>
+    private void ClearLockWords()
+    {
+        for (var node = 0; node < _count; node++)
+        {
+            *LockWord(node) = 0;
         }
     }
 
@@ -601,8 +676,6 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
             System.Runtime.Intrinsics.X86.Sse.Prefetch0(block + 64);
         }
     }
-
-    private object NodeLock(int node) => _nodeLocks[node & (LockStripes - 1)];
 
     /// <summary>The query prepared by the space in a 64-byte-aligned per-thread buffer.</summary>
     private Span<float> PreparedQuery(ReadOnlySpan<float> query)
@@ -672,6 +745,9 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
         private int[] _candidateNodes = new int[256];
         private float[] _poolDistances = new float[128];
         private int[] _poolNodes = new int[128];
+        private int[] _selected = new int[256];
+        private int[] _selectedCounts = new int[8];
+        private int _selectionStride;
 
         public float[] Candidates(int count, out int[] nodes)
         {
@@ -684,6 +760,26 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
             nodes = _candidateNodes;
             return _candidateDistances;
         }
+
+        /// <summary>Keeps the neighbours chosen on <paramref name="level"/> (at most <paramref name="m"/>) until the node is linked.</summary>
+        public void Select(int level, ReadOnlySpan<int> nodes, int m)
+        {
+            _selectionStride = m;
+            if (_selectedCounts.Length <= level)
+            {
+                Array.Resize(ref _selectedCounts, (level + 1) * 2);
+            }
+
+            if (_selected.Length < (level + 1) * m)
+            {
+                Array.Resize(ref _selected, (level + 1) * m * 2);
+            }
+
+            nodes.CopyTo(_selected.AsSpan(level * m, m));
+            _selectedCounts[level] = nodes.Length;
+        }
+
+        public ReadOnlySpan<int> Selection(int level) => _selected.AsSpan(level * _selectionStride, _selectedCounts[level]);
 
         public float[] Pool(int count, out int[] nodes)
         {

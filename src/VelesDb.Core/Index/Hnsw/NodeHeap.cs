@@ -1,88 +1,59 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace VelesDb.Core.Index.Hnsw;
 
 /// <summary>
-/// A binary heap of (distance, node) pairs on reusable arrays. <see cref="IsMax"/> selects the
+/// A binary heap of (distance, node) pairs on one reusable array. <see cref="IsMax"/> selects the
 /// order: a max-heap keeps the current best results with the worst on top, a min-heap the
 /// candidates to expand with the closest on top.
+/// <para>
+/// Both orders run the same min-heap code: a max-heap stores each distance negated (the sign
+/// is a field, so no comparison branches on the order). Pairs are interleaved so one cache line
+/// holds eight of them, and the hot paths skip bounds checks (every index is below
+/// <see cref="Count"/> ≤ the array length). <see cref="Pop"/> walks the hole down to a leaf
+/// taking the smaller child (one comparison per level, not two) and then sifts the last
+/// entry up from there, which on HNSW's heaps ends after a step or two.
+/// </para>
 /// </summary>
 internal sealed class NodeHeap(bool isMax)
 {
-    private float[] _distances = new float[64];
-    private int[] _nodes = new int[64];
+    private readonly float _sign = isMax ? -1f : 1f;
+    private Entry[] _entries = new Entry[64];
 
     public bool IsMax { get; } = isMax;
 
     public int Count { get; private set; }
 
-    public float TopDistance => _distances[0];
+    public float TopDistance => _entries[0].Key * _sign;
 
-    public int TopNode => _nodes[0];
+    public int TopNode => _entries[0].Node;
 
     public void Clear() => Count = 0;
 
     public void Push(float distance, int node)
     {
-        if (Count == _distances.Length)
+        if (Count == _entries.Length)
         {
-            Array.Resize(ref _distances, Count * 2);
-            Array.Resize(ref _nodes, Count * 2);
+            Array.Resize(ref _entries, Count * 2);
         }
 
-        var i = Count++;
-        while (i > 0)
-        {
-            var parent = (i - 1) >> 1;
-            if (!Before(distance, _distances[parent]))
-            {
-                break;
-            }
-
-            _distances[i] = _distances[parent];
-            _nodes[i] = _nodes[parent];
-            i = parent;
-        }
-
-        _distances[i] = distance;
-        _nodes[i] = node;
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
+        SiftUp(ref entries, Count++, new Entry(distance * _sign, node));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (float Distance, int Node) Pop()
     {
-        var top = (_distances[0], _nodes[0]);
+        ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
+        var top = entries;
         var count = --Count;
         if (count > 0)
         {
-            var distance = _distances[count];
-            var node = _nodes[count];
-            var i = 0;
-            while (true)
-            {
-                var child = (2 * i) + 1;
-                if (child >= count)
-                {
-                    break;
-                }
-
-                if (child + 1 < count && Before(_distances[child + 1], _distances[child]))
-                {
-                    child++;
-                }
-
-                if (!Before(_distances[child], distance))
-                {
-                    break;
-                }
-
-                _distances[i] = _distances[child];
-                _nodes[i] = _nodes[child];
-                i = child;
-            }
-
-            _distances[i] = distance;
-            _nodes[i] = node;
+            RemoveRoot(ref entries, count);
         }
 
-        return top;
+        return (top.Key * _sign, top.Node);
     }
 
     /// <summary>Copies the content out, ascending by distance; the heap is emptied.</summary>
@@ -107,5 +78,50 @@ internal sealed class NodeHeap(bool isMax)
         return n;
     }
 
-    private bool Before(float a, float b) => IsMax ? a > b : a < b;
+    /// <summary>Fills the root's place from the <paramref name="count"/> entries left, the last one (at <paramref name="count"/>) included.</summary>
+    private static void RemoveRoot(ref Entry entries, int count)
+    {
+        var last = Unsafe.Add(ref entries, count);
+
+        // Walk the hole from the root to a leaf, always promoting the smaller child.
+        var hole = 0;
+        var child = 1;
+        while (child + 1 < count)
+        {
+            var right = Unsafe.Add(ref entries, child + 1).Key < Unsafe.Add(ref entries, child).Key ? 1 : 0;
+            child += right;
+            Unsafe.Add(ref entries, hole) = Unsafe.Add(ref entries, child);
+            hole = child;
+            child = (2 * hole) + 1;
+        }
+
+        if (child < count)
+        {
+            Unsafe.Add(ref entries, hole) = Unsafe.Add(ref entries, child);
+            hole = child;
+        }
+
+        SiftUp(ref entries, hole, last);
+    }
+
+    private static void SiftUp(ref Entry entries, int hole, Entry entry)
+    {
+        while (hole > 0)
+        {
+            var parent = (hole - 1) >> 1;
+            ref var above = ref Unsafe.Add(ref entries, parent);
+            if (!(entry.Key < above.Key))
+            {
+                break;
+            }
+
+            Unsafe.Add(ref entries, hole) = above;
+            hole = parent;
+        }
+
+        Unsafe.Add(ref entries, hole) = entry;
+    }
+
+    /// <summary>A distance (negated in a max-heap) and its node.</summary>
+    private readonly record struct Entry(float Key, int Node);
 }
