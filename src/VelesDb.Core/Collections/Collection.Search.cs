@@ -173,7 +173,7 @@ public sealed partial class Collection
         for (var i = 0; i < found; i++)
         {
             var row = labels[i];
-            best.Offer(TDistance.Distance(_vectors!.Get(row), query), row, _idByRow);
+            best.Offer(ExactDistance<TDistance>(row, distances[i], query), row, _idByRow);
         }
 
         return found == 0 ? [] : Materialize<TDistance>(best, options.WithPayload);
@@ -242,12 +242,24 @@ public sealed partial class Collection
             var row = labels[i];
             if (filter.Matches(_payloadByRow[row]))
             {
-                best.Offer(TDistance.Distance(_vectors!.Get(row), query), row, _idByRow);
+                best.Offer(ExactDistance<TDistance>(row, distances[i], query), row, _idByRow);
             }
         }
 
         return best.Count < k ? null : Materialize<TDistance>(best, withPayload);
     }
+
+    /// <summary>
+    /// The exact distance of an HNSW candidate. Float32 codes are exact already (cosine graphs
+    /// hold normalised vectors ranked by the negated dot product, which is the negated cosine,
+    /// clamped to [-1, 1] like the exact cosine); quantized codes are re-scored on the
+    /// stored vector.
+    /// </summary>
+    private float ExactDistance<TDistance>(int row, float indexDistance, ReadOnlySpan<float> query)
+        where TDistance : struct, IDistance =>
+        _quantizer is not null ? TDistance.Distance(_vectors!.Get(row), query)
+        : Metric == DistanceMetric.Cosine ? Math.Clamp(indexDistance, -1f, 1f)
+        : indexDistance;
 
     private static double Spread(ReadOnlySpan<float> ascending)
     {

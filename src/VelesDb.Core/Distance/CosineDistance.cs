@@ -29,13 +29,28 @@ public readonly struct CosineDistance : IDistance
     private static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var (dot, normA, normB) = VectorKernels.DotAndNorms(a, b);
-        if (normA == 0f || normB == 0f)
+        if (normA == 0f || normB == 0f || !float.IsFinite(normA) || !float.IsFinite(normB) || !float.IsFinite(dot))
         {
-            return 0f;
+            // Zero, or float sums that overflowed (components near 1e19) or underflowed (near
+            // 1e-23): decide in double, where neither happens for any finite float input.
+            return SimilarityInDouble(a, b);
         }
 
         // The product of two squared norms can overflow float for large components; double cannot.
         var similarity = (float)(dot / Math.Sqrt((double)normA * normB));
         return Math.Clamp(similarity, -1f, 1f);
+    }
+
+    private static float SimilarityInDouble(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, normA = 0, normB = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            normA += (double)a[i] * a[i];
+            normB += (double)b[i] * b[i];
+        }
+
+        return normA == 0 || normB == 0 ? 0f : Math.Clamp((float)(dot / Math.Sqrt(normA * normB)), -1f, 1f);
     }
 }

@@ -65,25 +65,61 @@ public class HnswSearchTests
         Assert.True(recall >= 0.90, $"recall@10 = {recall}");
     }
 
-    [Fact]
-    public void Search_ScoresEqualExactScores_AndOrderIsByScoreThenId()
+    /// <summary>
+    /// Cosine results are re-scored on the stored vectors; Euclidean and dot-product results take
+    /// the graph's own exact float32 distances. Either way the score is the metric's exact score.
+    /// </summary>
+    [Theory]
+    [InlineData(DistanceMetric.Cosine)]
+    [InlineData(DistanceMetric.Euclidean)]
+    [InlineData(DistanceMetric.DotProduct)]
+    public void Search_ScoresEqualExactScores_AndOrderIsByScoreThenId(DistanceMetric metric)
     {
         using var dir = new TempDirectory();
         using var db = VelesDatabase.Open(dir.Path, new VelesDatabaseOptions { Durability = DurabilityMode.None });
         var data = HnswIndexTests.Clustered(2000, Dim, 13);
-        var c = Fill(db, DistanceMetric.Cosine, data);
+        var c = Fill(db, metric, data);
         var q = data[17];
         var hits = c.Search(q, 10);
-        Assert.Equal(17UL, hits[0].Id);
+        if (metric != DistanceMetric.DotProduct)
+        {
+            Assert.Equal(17UL, hits[0].Id);
+        }
+
         foreach (var h in hits)
         {
             // Same kernel on the same vectors; only float summation order may differ.
-            Assert.Equal(DistanceMetrics.Score(DistanceMetric.Cosine, data[(int)h.Id], q), h.Score, 1e-5f); // a tolerance: rounding both to 5 places can split two values 1e-7 apart
+            var expected = DistanceMetrics.Score(metric, data[(int)h.Id], q);
+            Assert.True(Math.Abs(expected - h.Score) <= 1e-5f * Math.Max(1f, Math.Abs(expected)), $"id {h.Id}: score {h.Score}, exact {expected}");
         }
 
         for (var i = 1; i < hits.Count; i++)
         {
-            Assert.True(hits[i - 1].Score >= hits[i].Score);
+            Assert.True(DistanceMetrics.HigherIsBetter(metric) ? hits[i - 1].Score >= hits[i].Score : hits[i - 1].Score <= hits[i].Score);
+        }
+    }
+
+    /// <summary>
+    /// Cosine graphs hold normalised vectors and their scores come from the graph: vectors whose
+    /// float sum of squares overflows (1e20 components) or underflows (1e-25) must still be
+    /// normalised, or they would all score 0.
+    /// </summary>
+    [Theory]
+    [InlineData(1e20f)]
+    [InlineData(1e-25f)]
+    public void Search_Cosine_ExtremeMagnitudes_ScoresEqualExactCosine(float scale)
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path, new VelesDatabaseOptions { Durability = DurabilityMode.None });
+        var data = HnswIndexTests.Clustered(500, Dim, 21).Select(v => v.Select(x => x * scale).ToArray()).ToArray();
+        var c = Fill(db, DistanceMetric.Cosine, data);
+        var q = data[3];
+        var hits = c.Search(q, 5);
+        Assert.Equal(3UL, hits[0].Id);
+        Assert.Equal(1f, hits[0].Score, 1e-5f);
+        foreach (var h in hits)
+        {
+            Assert.Equal(DistanceMetrics.Score(DistanceMetric.Cosine, data[(int)h.Id], q), h.Score, 1e-5f);
         }
     }
 

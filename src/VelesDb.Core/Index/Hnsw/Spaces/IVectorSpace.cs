@@ -68,13 +68,34 @@ internal static class VectorSpaces
     public static void Normalize(Span<float> v)
     {
         var norm = MathF.Sqrt(Distance.VectorKernels.SquaredNorm(v));
-        if (norm > 0)
+        if (norm == 0 || !float.IsFinite(norm))
         {
-            var inv = 1f / norm;
+            // The float sum of squares overflowed (components near 1e19) or underflowed (near
+            // 1e-23): the exact cosine is computed in double, so normalise in double too.
+            double sum = 0;
+            foreach (var x in v)
+            {
+                sum += (double)x * x;
+            }
+
+            if (sum == 0)
+            {
+                return;
+            }
+
+            var scale = 1 / Math.Sqrt(sum);
             for (var i = 0; i < v.Length; i++)
             {
-                v[i] *= inv;
+                v[i] = (float)(v[i] * scale);
             }
+
+            return;
+        }
+
+        var inv = 1f / norm;
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] *= inv;
         }
     }
 }
