@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using VelesDb.Core.Collections;
+using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
 using VelesDb.CrashWorker;
 using Xunit.Abstractions;
@@ -20,45 +21,58 @@ namespace VelesDb.Crash.Tests;
 [Trait("Category", "Crash")]
 public class KillNineCrashTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void KillNine_RandomMoments_NoAcknowledgedWriteLostNothingUnexpected()
+    /// <summary>
+    /// Half the trials on a float32 collection; half on one whose workload also (re)trains SQ8,
+    /// binary and PQ quantizers, so kills land inside training, config switches and rebuilds.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void KillNine_RandomMoments_NoAcknowledgedWriteLostNothingUnexpected(bool quantize)
     {
-        var trials = EnvInt("VELESDB_CRASH_TRIALS", 50);
+        var trials = (EnvInt("VELESDB_CRASH_TRIALS", 50) + 1) / 2;
         var seed = EnvInt("VELESDB_CRASH_SEED", Environment.TickCount & 0xFFFF);
         var dir = Path.Combine(Path.GetTempPath(), "velesdb-crash", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var rng = new Random(seed);
         var model = new Dictionary<ulong, long>();
-        long nextOp = 0, acknowledged = 0, lost = 0, unexpected = 0, corruptOpens = 0, replayed = 0, torn = 0;
+        long nextOp = 0, acknowledged = 0, lost = 0, unexpected = 0, corruptOpens = 0, replayed = 0, torn = 0, indexFaults = 0, quantizedOpens = 0;
         var failures = new List<string>();
         try
         {
             for (var trial = 0; trial < trials; trial++)
             {
-                var lastAck = RunAndKill(dir, seed, nextOp, rng);
+                var lastAck = RunAndKill(dir, seed, nextOp, rng, quantize);
                 var acked = lastAck is null ? 0 : lastAck.Value - nextOp + 1;
                 acknowledged += acked;
 
                 var before = new Dictionary<ulong, long>(model);
                 for (var op = nextOp; op < nextOp + acked; op++)
                 {
-                    CrashOp.Generate(seed, op).ApplyTo(before);
+                    CrashOp.Generate(seed, op, quantize).ApplyTo(before);
                 }
 
                 var inFlight = nextOp + acked;
                 var after = new Dictionary<ulong, long>(before);
-                CrashOp.Generate(seed, inFlight).ApplyTo(after);
+                CrashOp.Generate(seed, inFlight, quantize).ApplyTo(after);
 
                 Dictionary<ulong, long> observed;
                 try
                 {
-                    (observed, var report) = ReadState(dir, out var bad);
+                    (observed, var report) = ReadState(dir, out var bad, out var indexProblems, out var quantized);
                     replayed += report.WalRecordsReplayed;
                     torn += report.TornTailBytes > 0 ? 1 : 0;
+                    quantizedOpens += quantized ? 1 : 0;
                     unexpected += bad;
                     if (bad > 0)
                     {
                         failures.Add($"trial {trial}: {bad} points with data no op wrote");
+                    }
+
+                    if (indexProblems.Count > 0)
+                    {
+                        indexFaults++;
+                        failures.Add($"trial {trial}: index disagrees with storage: {string.Join("; ", indexProblems.Take(5))}");
                     }
                 }
                 catch (VelesDbException ex)
@@ -100,7 +114,7 @@ public class KillNineCrashTests(ITestOutputHelper output)
             }
         }
 
-        var summary = $"{trials} trials, {acknowledged} acknowledged ops: {lost} lost, {unexpected} unexpected, {corruptOpens} corrupt opens (seed {seed}, {replayed} WAL records replayed, {torn} torn tails cut)";
+        var summary = $"{(quantize ? "quantizing" : "float32")} workload: {trials} trials, {acknowledged} acknowledged ops: {lost} lost, {unexpected} unexpected, {corruptOpens} corrupt opens, {indexFaults} index faults (seed {seed}, {replayed} WAL records replayed, {torn} torn tails cut, {quantizedOpens} opens with a quantized index)";
         output.WriteLine(summary);
         WriteSummary(summary);
         Assert.True(failures.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, failures));
@@ -108,7 +122,7 @@ public class KillNineCrashTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the worker, kills it at a random moment, returns the last op it acknowledged.</summary>
-    private static long? RunAndKill(string dir, int seed, long firstOp, Random rng)
+    private static long? RunAndKill(string dir, int seed, long firstOp, Random rng, bool quantize)
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "VelesDb.CrashWorker.dll");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -122,6 +136,7 @@ public class KillNineCrashTests(ITestOutputHelper output)
         psi.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
         psi.ArgumentList.Add(firstOp.ToString(CultureInfo.InvariantCulture));
         psi.ArgumentList.Add("1000000");
+        psi.ArgumentList.Add(quantize ? "quantize" : "float32");
 
         using var process = Process.Start(psi)!;
         long? lastAck = null;
@@ -168,10 +183,16 @@ public class KillNineCrashTests(ITestOutputHelper output)
         return lastAck;
     }
 
-    /// <summary>Reads every point; counts those whose vector or payload no op could have written.</summary>
-    private static (Dictionary<ulong, long> State, RecoveryReport Report) ReadState(string dir, out int bad)
+    /// <summary>
+    /// Reads every point; counts those whose vector or payload no op could have written. Checks
+    /// the recovered index too: sound graph, every live point indexed with its current vector,
+    /// and searches that return only live points with their exact scores.
+    /// </summary>
+    private static (Dictionary<ulong, long> State, RecoveryReport Report) ReadState(string dir, out int bad, out List<string> indexProblems, out bool quantized)
     {
         bad = 0;
+        indexProblems = [];
+        quantized = false;
         var state = new Dictionary<ulong, long>();
         using var db = VelesDatabase.Open(dir);
         if (!db.TryGetCollection(CrashOp.CollectionName, out var c))
@@ -192,6 +213,28 @@ public class KillNineCrashTests(ITestOutputHelper output)
             }
 
             state[id] = op;
+        }
+
+        quantized = c.IsQuantized;
+        indexProblems.AddRange(c.CheckIndexIntegrity());
+        foreach (var (id, op) in state.Take(8))
+        {
+            var query = CrashOp.VectorFor(op, id);
+            foreach (var hit in c.Search(query, 5))
+            {
+                if (!state.TryGetValue(hit.Id, out var hitOp))
+                {
+                    indexProblems.Add($"search returned id {hit.Id}, which is not live");
+                }
+                else
+                {
+                    var exact = EuclideanDistance.Score(CrashOp.VectorFor(hitOp, hit.Id), query);
+                    if (Math.Abs(hit.Score - exact) > 1e-4f * Math.Max(1f, exact))
+                    {
+                        indexProblems.Add($"search scored id {hit.Id} {hit.Score}, its exact score is {exact}");
+                    }
+                }
+            }
         }
 
         return (state, c.Recovery);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using VelesDb.Core.Collections;
+using VelesDb.Core.Errors;
+using VelesDb.Core.Quantization;
 
 namespace VelesDb.CrashWorker;
 
@@ -18,6 +20,12 @@ public enum CrashOpKind
 
     /// <summary>A checkpoint; changes no data.</summary>
     Checkpoint,
+
+    /// <summary>
+    /// (Re)trains a quantizer (SQ8, binary or PQ by the op's number) and rebuilds the index on its
+    /// codes; changes no data. Kills then land inside training, the config switch and the rebuild.
+    /// </summary>
+    Train,
 }
 
 /// <summary>
@@ -30,7 +38,8 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
     public const int IdSpace = 400;
     public const string CollectionName = "crash";
 
-    public static CrashOp Generate(int seed, long index)
+    /// <summary>Op <paramref name="index"/> of the workload; train ops become checkpoints unless <paramref name="quantize"/>.</summary>
+    public static CrashOp Generate(int seed, long index, bool quantize)
     {
         var rng = new Random(unchecked((seed * 1_000_003) + (int)index));
         var roll = rng.Next(100);
@@ -38,8 +47,9 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
         {
             < 55 => CrashOpKind.Upsert,
             < 80 => CrashOpKind.BatchUpsert,
-            < 97 => CrashOpKind.Delete,
-            _ => CrashOpKind.Checkpoint,
+            < 96 => CrashOpKind.Delete,
+            < 98 => CrashOpKind.Checkpoint,
+            _ => quantize ? CrashOpKind.Train : CrashOpKind.Checkpoint,
         };
         var count = kind switch
         {
@@ -116,6 +126,29 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
             case CrashOpKind.Checkpoint:
                 collection.FlushFull();
                 break;
+            case CrashOpKind.Train:
+                Train(collection);
+                break;
+        }
+    }
+
+    /// <summary>The quantizer a train op installs: SQ8, binary or PQ (4 subspaces × 16 centroids) in turn.</summary>
+    public QuantizerType TrainType => (Index % 3) switch
+    {
+        0 => QuantizerType.SQ8,
+        1 => QuantizerType.Binary,
+        _ => QuantizerType.ProductQuantization,
+    };
+
+    private void Train(Collection collection)
+    {
+        try
+        {
+            collection.TrainQuantizer(new QuantizerOptions { Type = TrainType, Subspaces = 4, Centroids = 16, Force = true, Seed = (int)(Index % 1000) });
+        }
+        catch (VelesDbException ex) when (ex.Code == VelesDbErrorCode.TrainingFailed)
+        {
+            // Fewer points than PQ's 16 centroids: nothing changed, as for any rejected call.
         }
     }
 }

@@ -162,13 +162,43 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Problems found in the index graph (empty when sound); for tests and diagnostics.</summary>
+    /// <summary>
+    /// Problems found in the index (empty when sound): the graph's own structure, and its
+    /// agreement with storage — every live point indexed once, with the code of its current
+    /// vector, and nothing else live in the graph. For tests and diagnostics.
+    /// </summary>
     internal IReadOnlyList<string> CheckIndexIntegrity()
     {
         _lock.EnterReadLock();
         try
         {
-            return _index?.CheckIntegrity() ?? [];
+            if (_index is null || _vectors is null)
+            {
+                return [];
+            }
+
+            var problems = new List<string>(_index.CheckIntegrity());
+            var live = 0;
+            for (var row = 0; row < _rowHighWater; row++)
+            {
+                if (!_liveByRow[row])
+                {
+                    continue;
+                }
+
+                live++;
+                if (!_index.Holds(row, _vectors.Get(row)))
+                {
+                    problems.Add($"row {row} (id {_idByRow[row]}) is not indexed with its current vector");
+                }
+            }
+
+            if (_index.LiveCount != live)
+            {
+                problems.Add($"the index holds {_index.LiveCount} live points, storage {live}");
+            }
+
+            return problems;
         }
         finally
         {

@@ -64,38 +64,30 @@ internal static class VectorSpaces
     public static ulong Signature(VectorSpaceKind kind, Distance.DistanceMetric metric, bool normalize, uint quantizerChecksum) =>
         (ulong)kind | ((ulong)metric << 8) | ((normalize ? 1UL : 0UL) << 16) | ((ulong)quantizerChecksum << 32);
 
-    /// <summary>Scales a vector to unit L2 norm in place (zero vectors stay zero).</summary>
+    /// <summary>
+    /// Scales <paramref name="v"/> to unit length (a zero vector stays zero). The norm is summed
+    /// in double, in index order: the result depends only on the values, never on the buffer's
+    /// address (a SIMD sum aligned to the buffer would give codes that differ by an ulp between
+    /// an insert and a later check of the same vector), and float sums that would overflow
+    /// (components near 1e19) or underflow (near 1e-23) cannot.
+    /// </summary>
     public static void Normalize(Span<float> v)
     {
-        var norm = MathF.Sqrt(Distance.VectorKernels.SquaredNorm(v));
-        if (norm == 0 || !float.IsFinite(norm))
+        double sum = 0;
+        foreach (var x in v)
         {
-            // The float sum of squares overflowed (components near 1e19) or underflowed (near
-            // 1e-23): the exact cosine is computed in double, so normalise in double too.
-            double sum = 0;
-            foreach (var x in v)
-            {
-                sum += (double)x * x;
-            }
+            sum += (double)x * x;
+        }
 
-            if (sum == 0)
-            {
-                return;
-            }
-
-            var scale = 1 / Math.Sqrt(sum);
-            for (var i = 0; i < v.Length; i++)
-            {
-                v[i] = (float)(v[i] * scale);
-            }
-
+        if (sum == 0)
+        {
             return;
         }
 
-        var inv = 1f / norm;
+        var scale = 1 / Math.Sqrt(sum);
         for (var i = 0; i < v.Length; i++)
         {
-            v[i] *= inv;
+            v[i] = (float)(v[i] * scale);
         }
     }
 }
