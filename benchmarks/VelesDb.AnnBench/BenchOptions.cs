@@ -30,6 +30,7 @@ internal sealed class BenchOptions
                                                   with --quick: <data-dir>/quick)
           --quick                                 small smoke run: 20,000 base vectors, 200 queries
           --no-report                             write the JSON lines only
+          --report-only                           rewrite ann.md from the stored results and ann-notes.md; run nothing
           --help                                  this text
         """;
 
@@ -65,6 +66,9 @@ internal sealed class BenchOptions
     public bool Quick { get; private set; }
 
     public bool Report { get; private set; } = true;
+
+    /// <summary>Regenerate the Markdown report from the stored results (after editing ann-notes.md) without running anything.</summary>
+    public bool ReportOnly { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -153,6 +157,9 @@ internal sealed class BenchOptions
                     break;
                 case "--no-report":
                     options.Report = false;
+                    break;
+                case "--report-only":
+                    options.ReportOnly = true;
                     break;
                 case "--help" or "-h":
                     options.Help = true;

@@ -16,6 +16,12 @@ internal sealed class BenchRunner(BenchOptions options)
 
     public int Run()
     {
+        if (options.ReportOnly)
+        {
+            Console.Error.WriteLine($"report: {MarkdownReport.Write(options.OutDirectory)}");
+            return 0;
+        }
+
         Directory.CreateDirectory(options.DataDirectory);
         Directory.CreateDirectory(options.OutDirectory);
         var environment = new HarnessEnvironment(options.DataDirectory, AppContext.BaseDirectory);
@@ -215,6 +221,6 @@ internal sealed class BenchRunner(BenchOptions options)
     private string CommandLine()
     {
         var quoted = options.Arguments.Select(a => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || "\"'$`\\".Contains(c, StringComparison.Ordinal)) ? $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'" : a);
-        return $"dotnet run -c Release --project benchmarks/VelesDb.AnnBench -- {string.Join(' ', quoted)}".TrimEnd();
+        return $"scripts/bench {string.Join(' ', quoted)}".TrimEnd();
     }
 }
