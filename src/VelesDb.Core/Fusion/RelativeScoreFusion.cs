@@ -6,8 +6,9 @@ namespace VelesDb.Core.Fusion;
 /// where the id is missing counts 0.
 /// </summary>
 /// <remarks>
-/// Normalisation works on each id's best score in the list; when a list's max − min is below
-/// <see cref="Epsilon"/> every score in it normalises to 0.5. Lists after the second are
+/// Each list is normalised over all its scores (min and max of the whole list) and an id that
+/// occurs more than once in a list takes its best normalised score; when a list's max − min is
+/// below <see cref="Epsilon"/> every score in it normalises to 0.5. Lists after the second are
 /// <b>ignored</b> (their ids are not returned); with one list only the dense side exists.
 /// </remarks>
 public sealed record RelativeScoreFusion : FusionStrategy
@@ -41,18 +42,20 @@ public sealed record RelativeScoreFusion : FusionStrategy
         var sides = Math.Min(lists.Count, 2);
         for (var side = 0; side < sides; side++)
         {
-            BestPerId(lists[side], best);
-            if (best.Count == 0)
+            var list = lists[side];
+            if (list.Count == 0)
             {
                 continue;
             }
 
             double min = double.PositiveInfinity, max = double.NegativeInfinity;
-            foreach (var score in best.Values)
+            for (var i = 0; i < list.Count; i++)
             {
-                min = Math.Min(min, score);
-                max = Math.Max(max, score);
+                min = Math.Min(min, list[i].Score);
+                max = Math.Max(max, list[i].Score);
             }
+
+            BestPerId(list, best);
 
             double weight = side == 0 ? DenseWeight : SparseWeight;
             var range = max - min;
