@@ -63,6 +63,12 @@ internal sealed class PostingList
     /// <summary>A lower bound of every live value (+∞ when the list has never held one since the last compaction).</summary>
     public float MinValue { get; private set; }
 
+    /// <summary>The array behind <see cref="Rows"/>; only its first <see cref="PhysicalCount"/> entries are meaningful.</summary>
+    public int[] RowArray => _rows;
+
+    /// <summary>The array behind <see cref="Values"/>; only its first <see cref="PhysicalCount"/> entries are meaningful.</summary>
+    public float[] ValueArray => _values;
+
     /// <summary>Rows of the physical entries, ascending.</summary>
     public ReadOnlySpan<int> Rows => _rows.AsSpan(0, _count);
 

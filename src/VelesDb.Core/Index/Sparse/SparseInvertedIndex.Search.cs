@@ -112,16 +112,26 @@ internal sealed partial class SparseInvertedIndex
     private (int Row, float Score)[] SearchMaxScore(List<PostingList> lists, List<float> weights, int k, Func<int, bool>? accept)
     {
         var terms = lists.Count;
+
+        // Raw arrays per term: the list is not modified during a search, so they stay valid.
+        var rowsOf = new int[terms][];
+        var valuesOf = new float[terms][];
+        var lengths = new int[terms];
+        var w = new float[terms];
         var positions = new int[terms];
         var bounds = new double[terms];
         var order = new int[terms];
         var magnitude = 0.0;
         for (var t = 0; t < terms; t++)
         {
+            rowsOf[t] = lists[t].RowArray;
+            valuesOf[t] = lists[t].ValueArray;
+            lengths[t] = lists[t].PhysicalCount;
+            w[t] = weights[t];
+
             // Weights may be negative, so the bound of w·v over the list is w·max or w·min.
-            double w = weights[t];
-            var high = w * lists[t].MaxValue;
-            var low = w * lists[t].MinValue;
+            var high = (double)w[t] * lists[t].MaxValue;
+            var low = (double)w[t] * lists[t].MinValue;
             bounds[t] = Math.Max(Math.Max(high, low), 0);
             magnitude += Math.Max(Math.Abs(high), Math.Abs(low));
             order[t] = t;
@@ -144,10 +154,17 @@ internal sealed partial class SparseInvertedIndex
         var firstEssential = 0;
         while (firstEssential < terms)
         {
+            // The next candidate: the lowest live row under an essential cursor.
             var row = int.MaxValue;
             for (var j = firstEssential; j < terms; j++)
             {
-                row = Math.Min(row, Current(lists[order[j]], ref positions[order[j]]));
+                var t = order[j];
+                var p = SkipDead(valuesOf[t], lengths[t], positions[t]);
+                positions[t] = p;
+                if (p < lengths[t] && rowsOf[t][p] < row)
+                {
+                    row = rowsOf[t][p];
+                }
             }
 
             if (row == int.MaxValue)
@@ -159,9 +176,10 @@ internal sealed partial class SparseInvertedIndex
             for (var j = firstEssential; j < terms; j++)
             {
                 var t = order[j];
-                if (Current(lists[t], ref positions[t]) == row)
+                var p = positions[t];
+                if (p < lengths[t] && rowsOf[t][p] == row)
                 {
-                    partial += (double)weights[t] * lists[t].Values[positions[t]];
+                    partial += (double)w[t] * valuesOf[t][p];
                 }
             }
 
@@ -175,23 +193,25 @@ internal sealed partial class SparseInvertedIndex
                 }
 
                 var t = order[j];
-                if (Seek(lists[t], ref positions[t], row) == row)
+                var p = Seek(rowsOf[t], valuesOf[t], lengths[t], positions[t], row);
+                positions[t] = p;
+                if (p < lengths[t] && rowsOf[t][p] == row)
                 {
-                    partial += (double)weights[t] * lists[t].Values[positions[t]];
+                    partial += (double)w[t] * valuesOf[t][p];
                 }
             }
 
             if (!pruned && partial + slack >= threshold && (accept is null || accept(row)))
             {
-                // Every cursor now rests on `row` or beyond: sum the exact score in query order.
+                // Every cursor now rests on the first live entry at `row` or beyond: sum the exact
+                // score in query order, as SparseVector.Dot and the linear scan do.
                 var score = 0f;
                 for (var t = 0; t < terms; t++)
                 {
-                    var rows = lists[t].Rows;
                     var p = positions[t];
-                    if (p < rows.Length && rows[p] == row && !float.IsNaN(lists[t].Values[p]))
+                    if (p < lengths[t] && rowsOf[t][p] == row)
                     {
-                        score += weights[t] * lists[t].Values[p];
+                        score += w[t] * valuesOf[t][p];
                     }
                 }
 
@@ -209,10 +229,10 @@ internal sealed partial class SparseInvertedIndex
             for (var j = firstEssential; j < terms; j++)
             {
                 var t = order[j];
-                var rows = lists[t].Rows;
-                if (positions[t] < rows.Length && rows[positions[t]] == row)
+                var p = positions[t];
+                if (p < lengths[t] && rowsOf[t][p] == row)
                 {
-                    positions[t]++;
+                    positions[t] = p + 1;
                 }
             }
         }
@@ -220,28 +240,38 @@ internal sealed partial class SparseInvertedIndex
         return heap.DrainSorted();
     }
 
-    // The row under the cursor after skipping tombstones; int.MaxValue at the end.
-    private static int Current(PostingList list, ref int position)
+    // The first position at or after `position` that is not a tombstone (or `length`).
+    private static int SkipDead(float[] values, int length, int position)
     {
-        var values = list.Values;
-        while (position < values.Length && float.IsNaN(values[position]))
+        while (position < length && float.IsNaN(values[position]))
         {
             position++;
         }
 
-        return position < values.Length ? list.Rows[position] : int.MaxValue;
+        return position;
     }
 
-    // Moves the cursor to the first live entry with a row ≥ target; returns that row or int.MaxValue.
-    private static int Seek(PostingList list, ref int position, int target)
+    // The first live position at or after `position` whose row is ≥ target (or `length`).
+    private static int Seek(int[] rows, float[] values, int length, int position, int target)
     {
-        var rows = list.Rows;
-        if (position < rows.Length && rows[position] < target)
+        if (position < length && rows[position] < target)
         {
-            var found = rows[position..].BinarySearch(target);
-            position += found >= 0 ? found : ~found;
+            // Gallop to bracket the target, then binary search inside the bracket: cheap for
+            // short hops, logarithmic for long ones.
+            var step = 1;
+            var low = position;
+            var high = position + 1;
+            while (high < length && rows[high] < target)
+            {
+                low = high;
+                step <<= 1;
+                high = (int)Math.Min((long)position + step, length);
+            }
+
+            var found = rows.AsSpan(low, Math.Min(high + 1, length) - low).BinarySearch(target);
+            position = low + (found >= 0 ? found : ~found);
         }
 
-        return Current(list, ref position);
+        return SkipDead(values, length, position);
     }
 }
