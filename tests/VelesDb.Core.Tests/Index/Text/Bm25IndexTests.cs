@@ -290,6 +290,31 @@ public class Bm25IndexTests
         Assert.Equal(index.Search("cat dog", 10, null), copy.Search("cat dog", 10, null));
     }
 
+    [Fact]
+    public void Save_Layout_IsTheDocumentedOne()
+    {
+        var index = new Bm25Index();
+        index.Add(3, "Hi hi");
+        var bytes = Save(index);
+
+        // header 24 + one document 8 + one term (4 + 2 bytes + 4 + one posting 8) + CRC 4.
+        Assert.Equal(24 + 8 + 18 + 4, bytes.Length);
+        Assert.Equal("VB25"u8.ToArray(), bytes[..4]);
+        Assert.Equal(1, BitConverter.ToUInt16(bytes, 4));
+        Assert.Equal(0, BitConverter.ToUInt16(bytes, 6));
+        Assert.Equal(1u, BitConverter.ToUInt32(bytes, 8)); // documents
+        Assert.Equal(1u, BitConverter.ToUInt32(bytes, 12)); // terms
+        Assert.Equal(1ul, BitConverter.ToUInt64(bytes, 16)); // postings
+        Assert.Equal(3, BitConverter.ToInt32(bytes, 24)); // row
+        Assert.Equal(2, BitConverter.ToInt32(bytes, 28)); // token count
+        Assert.Equal(2u, BitConverter.ToUInt32(bytes, 32)); // term byte length
+        Assert.Equal("hi"u8.ToArray(), bytes[36..38]);
+        Assert.Equal(1u, BitConverter.ToUInt32(bytes, 38)); // postings of the term
+        Assert.Equal(3, BitConverter.ToInt32(bytes, 42)); // row
+        Assert.Equal(2u, BitConverter.ToUInt32(bytes, 46)); // tf
+        Assert.Equal(VelesDb.Core.Storage.Crc32C.Compute(bytes.AsSpan(0, 50)), BitConverter.ToUInt32(bytes, 50));
+    }
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(2, true)]
