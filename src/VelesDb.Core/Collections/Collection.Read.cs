@@ -58,12 +58,13 @@ public sealed partial class Collection
                 start = index >= 0 ? index + 1 : ~index;
             }
 
+            var rowFilter = CreateRowFilterLocked(filter);
             var points = new List<Point>(Math.Min(batchSize, ids.Length - start));
             var i = start;
             for (; i < ids.Length && points.Count < batchSize; i++)
             {
                 var row = _rowById[ids[i]];
-                if (filter is null || filter.Matches(_payloadByRow[row]))
+                if (rowFilter.Accepts(row))
                 {
                     points.Add(MaterializeLocked(row));
                 }
@@ -73,7 +74,7 @@ public sealed partial class Collection
             var more = false;
             for (; i < ids.Length && !more; i++)
             {
-                more = filter is null || filter.Matches(_payloadByRow[_rowById[ids[i]]]);
+                more = rowFilter.Accepts(_rowById[ids[i]]);
             }
 
             return new ScrollPage(points, more && points.Count > 0 ? points[^1].Id : null);

@@ -79,6 +79,7 @@ public sealed partial class Collection
 
         RemoveLeftovers();
         BuildIndex();
+        BuildSecondaryIndexesLocked();
         foreach (var note in report.NotesList)
         {
             Log.RecoveryNote(_logger, Name, note);

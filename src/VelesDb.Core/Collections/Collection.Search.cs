@@ -3,6 +3,7 @@ using System.Text.Json;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
 using VelesDb.Core.Filtering;
+using VelesDb.Core.Filtering.Bitmaps;
 using VelesDb.Core.Search;
 
 namespace VelesDb.Core.Collections;
@@ -93,16 +94,17 @@ public sealed partial class Collection
         {
             ThrowIfDisposed();
             var exact = options.Quality.Mode == SearchQualityMode.Perfect || _index is null || _rowById.Count <= ExactSearchThreshold;
+            var filter = CreateRowFilterLocked(options.Filter);
             if (!exact)
             {
-                var hits = SearchIndexLocked<TDistance>(query, k, options);
+                var hits = SearchIndexLocked<TDistance>(query, k, options, filter);
                 if (hits is not null)
                 {
                     return hits;
                 }
             }
 
-            return SearchExactLocked<TDistance>(query, k, options.Filter, options.WithPayload);
+            return SearchExactLocked<TDistance>(query, k, filter, options.WithPayload);
         }
         finally
         {
@@ -115,13 +117,12 @@ public sealed partial class Collection
     /// a filter left fewer than k candidates although more points may match: the caller then
     /// scans exactly, so k results come back whenever k points match.
     /// </summary>
-    private SearchResult[]? SearchIndexLocked<TDistance>(ReadOnlySpan<float> query, int k, SearchOptions options)
+    private SearchResult[]? SearchIndexLocked<TDistance>(ReadOnlySpan<float> query, int k, SearchOptions options, RowFilter filter)
         where TDistance : struct, IDistance
     {
-        var filter = options.Filter;
         var ef = Math.Max(options.EfSearch ?? options.Quality.EfFor(k), k);
         Func<int, bool>? accept = null;
-        if (filter is not null)
+        if (!filter.IsEmpty)
         {
             var selectivity = EstimateSelectivityLocked(filter);
             if (selectivity <= ExactScanSelectivity)
@@ -143,7 +144,7 @@ public sealed partial class Collection
                 }
             }
 
-            accept = row => filter.Matches(_payloadByRow[row]);
+            accept = filter.Accepts;
             ef = Math.Max(ef, 4 * k);
         }
 
@@ -164,7 +165,7 @@ public sealed partial class Collection
             }
         }
 
-        if (found < k && filter is not null && found < _rowById.Count)
+        if (found < k && !filter.IsEmpty && found < _rowById.Count)
         {
             return null;
         }
@@ -204,11 +205,17 @@ public sealed partial class Collection
     private const int SelectivitySample = 1024;
 
     /// <summary>
-    /// Fraction of live points matching <paramref name="filter"/>, measured on up to
+    /// Fraction of live points matching <paramref name="filter"/>: from the size of the rows its
+    /// secondary indexes select when they select exactly, otherwise measured on up to
     /// <see cref="SelectivitySample"/> rows spread evenly over the collection.
     /// </summary>
-    private double EstimateSelectivityLocked(Filter filter)
+    private double EstimateSelectivityLocked(RowFilter filter)
     {
+        if (filter.IsExact)
+        {
+            return (double)filter.Rows!.Cardinality / Math.Max(1, _rowById.Count);
+        }
+
         var rows = _rowHighWater;
         var step = Math.Max(1, rows / SelectivitySample);
         int sampled = 0, matched = 0;
@@ -220,7 +227,7 @@ public sealed partial class Collection
             }
 
             sampled++;
-            if (filter.Matches(_payloadByRow[row]))
+            if (filter.Accepts(row))
             {
                 matched++;
             }
@@ -230,7 +237,7 @@ public sealed partial class Collection
     }
 
     /// <summary>Unfiltered HNSW over-fetch, then the filter; null when fewer than k survive.</summary>
-    private SearchResult[]? PostFilterLocked<TDistance>(ReadOnlySpan<float> query, int k, int ef, int fetch, Filter filter, bool withPayload)
+    private SearchResult[]? PostFilterLocked<TDistance>(ReadOnlySpan<float> query, int k, int ef, int fetch, RowFilter filter, bool withPayload)
         where TDistance : struct, IDistance
     {
         var distances = new float[fetch];
@@ -240,7 +247,7 @@ public sealed partial class Collection
         for (var i = 0; i < found; i++)
         {
             var row = labels[i];
-            if (filter.Matches(_payloadByRow[row]))
+            if (filter.Accepts(row))
             {
                 best.Offer(ExactDistance<TDistance>(row, distances[i], query), row, _idByRow);
             }
@@ -283,7 +290,7 @@ public sealed partial class Collection
         return results;
     }
 
-    private SearchResult[] SearchExactLocked<TDistance>(ReadOnlySpan<float> query, int k, Filter? filter, bool withPayload)
+    private SearchResult[] SearchExactLocked<TDistance>(ReadOnlySpan<float> query, int k, RowFilter filter, bool withPayload)
         where TDistance : struct, IDistance
     {
         var rows = _rowHighWater;
@@ -294,6 +301,14 @@ public sealed partial class Collection
         }
 
         TopK best;
+        if (filter.Rows is { } selected && selected.Cardinality * SelectedScanAdvantage < rows)
+        {
+            // The indexes narrowed the filter to few rows: visit only those.
+            best = new TopK(capacity);
+            ScanSelectedRows<TDistance>(query, selected, filter, ref best);
+            return Materialize<TDistance>(best, withPayload);
+        }
+
         var workers = Math.Min(Environment.ProcessorCount, rows / ParallelScanThreshold);
         if (workers <= 1)
         {
@@ -308,7 +323,7 @@ public sealed partial class Collection
         return Materialize<TDistance>(best, withPayload);
     }
 
-    private TopK ScanParallel<TDistance>(ReadOnlySpan<float> query, int rows, int workers, int capacity, Filter? filter)
+    private TopK ScanParallel<TDistance>(ReadOnlySpan<float> query, int rows, int workers, int capacity, RowFilter filter)
         where TDistance : struct, IDistance
     {
         var queryCopy = ArrayPool<float>.Shared.Rent(query.Length);
@@ -342,7 +357,7 @@ public sealed partial class Collection
         return merged;
     }
 
-    private void ScanRows<TDistance>(ReadOnlySpan<float> query, int from, int to, Filter? filter, ref TopK best)
+    private void ScanRows<TDistance>(ReadOnlySpan<float> query, int from, int to, RowFilter filter, ref TopK best)
         where TDistance : struct, IDistance
     {
         var vectors = _vectors!;
@@ -351,7 +366,7 @@ public sealed partial class Collection
         for (var row = from; row < to; row++)
         {
             vectors.Prefetch(row + PrefetchRows);
-            if (!live[row] || (filter is not null && !filter.Matches(_payloadByRow[row])))
+            if (!live[row] || !filter.Accepts(row))
             {
                 continue;
             }
@@ -360,6 +375,26 @@ public sealed partial class Collection
             // (64-byte-aligned slots) while the query sits in L1 wherever it is.
             var distance = TDistance.Distance(vectors.Get(row), query);
             best.Offer(distance, row, ids);
+        }
+    }
+
+    /// <summary>
+    /// A selection this many times smaller than the row range is scanned row by row from its
+    /// bitmap (random access); larger ones stream the whole range.
+    /// </summary>
+    private const int SelectedScanAdvantage = 8;
+
+    private void ScanSelectedRows<TDistance>(ReadOnlySpan<float> query, RoaringBitmap selected, RowFilter filter, ref TopK best)
+        where TDistance : struct, IDistance
+    {
+        var vectors = _vectors!;
+        var live = _liveByRow;
+        foreach (var row in selected)
+        {
+            if (live[row] && filter.Accepts(row))
+            {
+                best.Offer(TDistance.Distance(vectors.Get(row), query), row, _idByRow);
+            }
         }
     }
 }

@@ -373,6 +373,7 @@ public sealed partial class Collection
         }
 
         _payloadByRow[row] = payload;
+        _secondary.Add(row, payload);
         _idByRow[row] = id;
         _liveByRow[row] = true;
         _rowById[id] = row;
@@ -397,6 +398,7 @@ public sealed partial class Collection
             _payloadDeadBytes += PayloadLog.RecordHeaderSize + _payloadLengthByRow[row];
         }
 
+        _secondary.Remove(row, _payloadByRow[row]);
         _payloadByRow[row] = default;
         _pendingFreeRows.Add(row);
     }

@@ -51,6 +51,10 @@ internal sealed class CollectionConfig
     [JsonPropertyName("quantizer_k")]
     public int? QuantizerCentroids { get; set; }
 
+    /// <summary>Payload fields with a secondary index, in creation order; rebuilt at open.</summary>
+    [JsonPropertyName("indexed_fields")]
+    public List<string>? IndexedFields { get; set; }
+
     public CollectionConfig Clone() => (CollectionConfig)MemberwiseClone();
 
     public static string PathIn(string directory) => Path.Combine(directory, "config.json");
