@@ -163,21 +163,23 @@ public sealed partial class Collection
     }
 
     /// <summary>
-    /// Problems found in the index (empty when sound): the graph's own structure, and its
+    /// Problems found in the indexes (empty when sound): the graph's own structure, and its
     /// agreement with storage — every live point indexed once, with the code of its current
-    /// vector, and nothing else live in the graph. For tests and diagnostics.
+    /// vector, and nothing else live in the graph —, and the text index against one built afresh
+    /// from the payloads. For tests and diagnostics.
     /// </summary>
     internal IReadOnlyList<string> CheckIndexIntegrity()
     {
         _lock.EnterReadLock();
         try
         {
+            var problems = CheckTextIndexLocked();
             if (_index is null || _vectors is null)
             {
-                return [];
+                return problems;
             }
 
-            var problems = new List<string>(_index.CheckIntegrity());
+            problems.AddRange(_index.CheckIntegrity());
             var live = 0;
             for (var row = 0; row < _rowHighWater; row++)
             {

@@ -374,6 +374,7 @@ public sealed partial class Collection
 
         _payloadByRow[row] = payload;
         _secondary.Add(row, payload);
+        IndexTextLocked(row, payload);
         _idByRow[row] = id;
         _liveByRow[row] = true;
         _rowById[id] = row;
@@ -399,6 +400,7 @@ public sealed partial class Collection
         }
 
         _secondary.Remove(row, _payloadByRow[row]);
+        UnindexTextLocked(row);
         _payloadByRow[row] = default;
         _pendingFreeRows.Add(row);
     }

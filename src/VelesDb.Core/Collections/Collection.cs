@@ -164,6 +164,7 @@ public sealed partial class Collection : IDisposable
             ThrowIfDisposed();
             CheckpointLocked();
             SaveIndexLocked();
+            SaveTextLocked();
         }
         finally
         {
@@ -188,6 +189,7 @@ public sealed partial class Collection : IDisposable
                 {
                     CheckpointLocked();
                     SaveIndexLocked();
+                    SaveTextLocked();
                 }
             }
             catch (VelesDbException ex)
