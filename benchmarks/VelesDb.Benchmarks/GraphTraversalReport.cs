@@ -198,7 +198,7 @@ internal static class GraphTraversalReport
             using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true, UseShellExecute = false });
             var sha = git!.StandardOutput.ReadToEnd().Trim();
             git.WaitForExit();
-            using var status = Process.Start(new ProcessStartInfo("git", "status --porcelain --untracked-files=no") { RedirectStandardOutput = true, UseShellExecute = false });
+            using var status = Process.Start(new ProcessStartInfo("git", "status --porcelain --untracked-files=no -- . :!docs/benchmarks") { RedirectStandardOutput = true, UseShellExecute = false });
             var dirty = status!.StandardOutput.ReadToEnd().Trim().Length > 0;
             status.WaitForExit();
             return dirty ? sha + " (with uncommitted changes)" : sha;

@@ -35,7 +35,7 @@ internal static class GraphTraversal
     private const int DeadlineCheckMask = 1023;
 
     [ThreadStatic]
-    private static Scratch? t_scratch;
+    private static Scratch? _threadScratch;
 
     /// <summary>Breadth-first traversal from <paramref name="start"/>.</summary>
     public static TraversalOutcome Bfs(EdgeStore store, ulong start, TraversalConfig config)
@@ -387,7 +387,7 @@ internal static class GraphTraversal
         /// <summary>The calling thread's scratch, sized for the store and with a fresh epoch.</summary>
         public static Scratch Begin(int nodeCapacity, int frames)
         {
-            var scratch = t_scratch ??= new Scratch();
+            var scratch = _threadScratch ??= new Scratch();
             if (scratch.Stamp.Length < nodeCapacity)
             {
                 var size = Math.Max(nodeCapacity, scratch.Stamp.Length * 2);
