@@ -121,7 +121,7 @@ internal sealed partial class EdgeStore
         byte[] bytes;
         if (stream.CanSeek)
         {
-            var remaining = stream.Length - stream.Position;
+            var remaining = Math.Max(0, stream.Length - stream.Position);
             if (remaining > Array.MaxLength)
             {
                 Corrupt($"is {remaining} bytes, more than one snapshot can hold");

@@ -343,7 +343,9 @@ internal static class GraphTraversal
         return filter;
     }
 
-    private static bool Expired(DateTime? deadline) => deadline is { } d && DateTime.UtcNow >= d.ToUniversalTime();
+    /// <summary>True once the deadline has passed; a deadline of unspecified kind is taken as UTC.</summary>
+    private static bool Expired(DateTime? deadline) =>
+        deadline is { } d && DateTime.UtcNow.Ticks >= (d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d).Ticks;
 
     /// <summary>Identity of a result for the parallel merge: the target and the exact edge path.</summary>
     private readonly struct PathSignature(ulong target, ulong[] path) : IEquatable<PathSignature>

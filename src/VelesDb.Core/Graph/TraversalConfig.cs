@@ -47,7 +47,7 @@ public sealed record TraversalConfig
     public TraversalDirection Direction { get; init; } = TraversalDirection.Outgoing;
 
     /// <summary>
-    /// When set (UTC), traversal stops at this instant and returns what it found so far, with
+    /// When set (UTC; a local time is converted, an unspecified kind is taken as UTC), traversal stops at this instant and returns what it found so far, with
     /// <see cref="TraversalOutcome.TimedOut"/> set.
     /// </summary>
     public DateTime? Deadline { get; init; }
