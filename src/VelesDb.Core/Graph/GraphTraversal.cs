@@ -158,50 +158,72 @@ internal static class GraphTraversal
     /// <see cref="ParallelThreshold"/> starts), merged in start order then BFS order, deduplicated
     /// by (target, path) signature and truncated to <see cref="TraversalConfig.Limit"/>.
     /// </summary>
+    /// <remarks>
+    /// A (target, path) pair determines its start: walking the path backwards from the target,
+    /// each edge's other endpoint is the previous node. So two results share a signature only when
+    /// they come from the same start, and, since one BFS never emits a target twice, deduplicating
+    /// the signatures is the same as running each distinct start once (first occurrence kept),
+    /// which is what this does instead of hashing every path.
+    /// </remarks>
     public static TraversalOutcome BfsParallel(EdgeStore store, IReadOnlyList<ulong> starts, TraversalConfig config)
     {
         ArgumentNullException.ThrowIfNull(starts);
         var filter = Prepare(store, config, out var matchesNothing);
-        var outcomes = new TraversalOutcome[starts.Count];
-        if (starts.Count > ParallelThreshold)
+        var distinct = new List<ulong>(starts.Count);
+        var seen = new HashSet<ulong>();
+        foreach (var start in starts)
         {
-            Parallel.For(0, starts.Count, i => outcomes[i] = BfsCore(store, starts[i], config, filter, matchesNothing));
+            if (seen.Add(start))
+            {
+                distinct.Add(start);
+            }
+        }
+
+        var outcomes = new TraversalOutcome?[distinct.Count];
+        if (distinct.Count > ParallelThreshold)
+        {
+            Parallel.For(0, distinct.Count, i => outcomes[i] = BfsCore(store, distinct[i], config, filter, matchesNothing));
         }
         else
         {
-            for (var i = 0; i < starts.Count; i++)
+            // Sequentially, later starts are not needed once the limit is met.
+            var total = 0;
+            for (var i = 0; i < distinct.Count && total < config.Limit; i++)
             {
-                outcomes[i] = BfsCore(store, starts[i], config, filter, matchesNothing);
+                outcomes[i] = BfsCore(store, distinct[i], config, filter, matchesNothing);
+                total += outcomes[i]!.Results.Count;
             }
         }
 
         var merged = new List<TraversalResult>();
-        var seen = new HashSet<PathSignature>();
         long scanned = 0;
         long visited = 0;
         var timedOut = false;
         var limitReached = false;
         foreach (var outcome in outcomes)
         {
+            if (outcome is null)
+            {
+                limitReached = true;
+                continue;
+            }
+
             scanned += outcome.EdgesScanned;
             visited += outcome.NodesVisited;
             timedOut |= outcome.TimedOut;
-            foreach (var result in outcome.Results)
+            limitReached |= outcome.LimitReached;
+            var take = Math.Min(outcome.Results.Count, config.Limit - merged.Count);
+            if (take < outcome.Results.Count)
             {
-                if (merged.Count >= config.Limit)
-                {
-                    limitReached = true;
-                    break;
-                }
+                limitReached = true;
+            }
 
-                if (seen.Add(new PathSignature(result.TargetId, result.Path)))
-                {
-                    merged.Add(result);
-                }
+            for (var i = 0; i < take; i++)
+            {
+                merged.Add(outcome.Results[i]);
             }
         }
 
-        limitReached |= merged.Count >= config.Limit && Array.Exists(outcomes, static o => o.LimitReached);
         return new TraversalOutcome(merged, timedOut, limitReached, scanned, visited);
     }
 
@@ -346,29 +368,6 @@ internal static class GraphTraversal
     /// <summary>True once the deadline has passed; a deadline of unspecified kind is taken as UTC.</summary>
     private static bool Expired(DateTime? deadline) =>
         deadline is { } d && DateTime.UtcNow.Ticks >= (d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d).Ticks;
-
-    /// <summary>Identity of a result for the parallel merge: the target and the exact edge path.</summary>
-    private readonly struct PathSignature(ulong target, ulong[] path) : IEquatable<PathSignature>
-    {
-        private readonly ulong _target = target;
-        private readonly ulong[] _path = path;
-
-        public bool Equals(PathSignature other) => _target == other._target && _path.AsSpan().SequenceEqual(other._path);
-
-        public override bool Equals(object? obj) => obj is PathSignature other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            hash.Add(_target);
-            foreach (var id in _path)
-            {
-                hash.Add(id);
-            }
-
-            return hash.ToHashCode();
-        }
-    }
 
     /// <summary>Per-thread reusable traversal memory.</summary>
     private sealed class Scratch

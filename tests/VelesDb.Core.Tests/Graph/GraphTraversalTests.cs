@@ -373,6 +373,24 @@ public class GraphTraversalTests
     }
 
     [Fact]
+    public void BfsParallel_DuplicateStarts_CountOnce_AndLimitIsFlagged()
+    {
+        var store = new EdgeStore();
+        store.AddBatch([new(1, 1, 2, "R"), new(2, 2, 3, "R"), new(3, 3, 1, "R"), new(4, 1, 1, "R")]);
+        var cfg = new TraversalConfig { Direction = TraversalDirection.Both };
+        var once = GraphTraversal.BfsParallel(store, [1], cfg);
+        var thrice = GraphTraversal.BfsParallel(store, [1, 1, 1], cfg);
+        Assert.Equal([2UL, 3UL], once.Results.Select(r => r.TargetId));
+        Assert.Equal(once.Results.Select(r => (r.TargetId, string.Join(',', r.Path))), thrice.Results.Select(r => (r.TargetId, string.Join(',', r.Path))));
+        Assert.False(thrice.LimitReached);
+
+        var limited = GraphTraversal.BfsParallel(store, [1, 2, 3], cfg with { Limit = 3 });
+        Assert.Equal([(1UL, 2UL), (1UL, 3UL), (2UL, 3UL)], limited.Results.Select(r => (r.StartId, r.TargetId)));
+        Assert.True(limited.LimitReached);
+        Assert.Empty(GraphTraversal.BfsParallel(store, [], cfg).Results);
+    }
+
+    [Fact]
     public void Traversal_CountsScannedEdges()
     {
         var store = new EdgeStore();
