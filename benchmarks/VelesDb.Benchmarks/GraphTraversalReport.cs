@@ -110,7 +110,7 @@ internal static class GraphTraversalReport
         report.AppendLine(inv, $"- Load average at start: {LoadAverage()}; process nice value: {nice}");
         if (prefix.Length > 0)
         {
-            report.AppendLine("- The machine was shared with other work (builds, benchmarks), so this ran under `nice`; treat the figures as lower bounds.");
+            report.AppendLine(inv, $"- The machine was shared with other work (builds, benchmarks), so this ran under `nice`; treat the figures as lower bounds, the all-core rows especially, since they compete with that work for the same {Environment.ProcessorCount} cores.");
         }
         report.AppendLine(inv, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; commit: {Commit()}");
         report.AppendLine(inv, $"- Graph: {Nodes:N0} nodes, {store.Count:N0} edges ({OutDegree} uniformly random out-edges per node, {Labels.Length} labels), seed 20260101; built with `AddBatch` in {buildSeconds:F2} s");
