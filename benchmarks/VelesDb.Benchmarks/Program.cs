@@ -5,7 +5,8 @@ namespace VelesDb.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>-- --filter '*Distance*'</c> runs BenchmarkDotNet suites;
-/// <c>-- scan [rounds]</c> runs the interleaved scan-versus-bandwidth report.
+/// <c>-- scan [rounds]</c> runs the interleaved scan-versus-bandwidth report;
+/// <c>-- graph-bfs [output.md]</c> runs the graph traversal report.
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,12 @@ public static class Program
         if (args.Length > 0 && args[0] == "scan")
         {
             ScanBandwidthReport.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "graph-bfs")
+        {
+            GraphTraversalReport.Run(args.Length > 1 ? args[1] : "docs/benchmarks/graph-traversal.md");
             return;
         }
 
