@@ -36,7 +36,8 @@ public class KillNineCrashTests(ITestOutputHelper output)
         Directory.CreateDirectory(dir);
         var rng = new Random(seed);
         var model = new Dictionary<ulong, long>();
-        long nextOp = 0, acknowledged = 0, lost = 0, unexpected = 0, corruptOpens = 0, replayed = 0, torn = 0, indexFaults = 0, quantizedOpens = 0;
+        var modelEdges = new Dictionary<ulong, (ulong Source, ulong Target)>();
+        long edgesSeen = 0, nextOp = 0, acknowledged = 0, lost = 0, unexpected = 0, corruptOpens = 0, replayed = 0, torn = 0, indexFaults = 0, quantizedOpens = 0;
         var failures = new List<string>();
         try
         {
@@ -47,19 +48,23 @@ public class KillNineCrashTests(ITestOutputHelper output)
                 acknowledged += acked;
 
                 var before = new Dictionary<ulong, long>(model);
+                var edgesBefore = new Dictionary<ulong, (ulong Source, ulong Target)>(modelEdges);
                 for (var op = nextOp; op < nextOp + acked; op++)
                 {
-                    CrashOp.Generate(seed, op, quantize).ApplyTo(before);
+                    CrashOp.Generate(seed, op, quantize).ApplyTo(before, edgesBefore);
                 }
 
                 var inFlight = nextOp + acked;
                 var after = new Dictionary<ulong, long>(before);
-                CrashOp.Generate(seed, inFlight, quantize).ApplyTo(after);
+                var edgesAfter = new Dictionary<ulong, (ulong Source, ulong Target)>(edgesBefore);
+                CrashOp.Generate(seed, inFlight, quantize).ApplyTo(after, edgesAfter);
 
                 Dictionary<ulong, long> observed;
+                Dictionary<ulong, (ulong Source, ulong Target)> observedEdges;
                 try
                 {
-                    (observed, var report) = ReadState(dir, out var bad, out var indexProblems, out var quantized);
+                    (observed, var report) = ReadState(dir, out var bad, out var indexProblems, out var quantized, out observedEdges);
+                    edgesSeen += observedEdges.Count;
                     replayed += report.WalRecordsReplayed;
                     torn += report.TornTailBytes > 0 ? 1 : 0;
                     quantizedOpens += quantized ? 1 : 0;
@@ -82,14 +87,16 @@ public class KillNineCrashTests(ITestOutputHelper output)
                     break;
                 }
 
-                if (SameState(observed, before))
+                if (SameState(observed, before) && SameEdges(observedEdges, edgesBefore))
                 {
                     model = before;
+                    modelEdges = edgesBefore;
                     nextOp = inFlight;
                 }
-                else if (SameState(observed, after))
+                else if (SameState(observed, after) && SameEdges(observedEdges, edgesAfter))
                 {
                     model = after;
+                    modelEdges = edgesAfter;
                     nextOp = inFlight + 1;
                 }
                 else
@@ -114,7 +121,7 @@ public class KillNineCrashTests(ITestOutputHelper output)
             }
         }
 
-        var summary = $"{(quantize ? "quantizing" : "float32")} workload: {trials} trials, {acknowledged} acknowledged ops: {lost} lost, {unexpected} unexpected, {corruptOpens} corrupt opens, {indexFaults} index faults (seed {seed}, {replayed} WAL records replayed, {torn} torn tails cut, {quantizedOpens} opens with a quantized index)";
+        var summary = $"{(quantize ? "quantizing" : "float32")} workload: {trials} trials, {acknowledged} acknowledged ops: {lost} lost, {unexpected} unexpected, {corruptOpens} corrupt opens, {indexFaults} index faults (seed {seed}, {replayed} WAL records replayed, {torn} torn tails cut, {quantizedOpens} opens with a quantized index, {edgesSeen} edges checked)";
         output.WriteLine(summary);
         WriteSummary(summary);
         Assert.True(failures.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, failures));
@@ -188,16 +195,26 @@ public class KillNineCrashTests(ITestOutputHelper output)
     /// the recovered index too: sound graph, every live point indexed with its current vector,
     /// and searches that return only live points with their exact scores.
     /// </summary>
-    private static (Dictionary<ulong, long> State, RecoveryReport Report) ReadState(string dir, out int bad, out List<string> indexProblems, out bool quantized)
+    private static (Dictionary<ulong, long> State, RecoveryReport Report) ReadState(string dir, out int bad, out List<string> indexProblems, out bool quantized, out Dictionary<ulong, (ulong Source, ulong Target)> edges)
     {
         bad = 0;
         indexProblems = [];
         quantized = false;
+        edges = [];
         var state = new Dictionary<ulong, long>();
         using var db = VelesDatabase.Open(dir);
         if (!db.TryGetCollection(CrashOp.CollectionName, out var c))
         {
             return (state, new RecoveryReport());
+        }
+
+        foreach (var edge in c.GetEdges())
+        {
+            edges[edge.Id] = (edge.Source, edge.Target);
+            if (edge.Label != (edge.Id % 2 == 0 ? "even" : "odd") || edge.Properties?.GetProperty("op").GetInt64() != (long)(edge.Id / 8))
+            {
+                bad++;
+            }
         }
 
         foreach (var id in c.AllIds())
@@ -239,6 +256,9 @@ public class KillNineCrashTests(ITestOutputHelper output)
 
         return (state, c.Recovery);
     }
+
+    private static bool SameEdges(Dictionary<ulong, (ulong Source, ulong Target)> a, Dictionary<ulong, (ulong Source, ulong Target)> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     private static bool SameState(Dictionary<ulong, long> a, Dictionary<ulong, long> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using VelesDb.Core.Collections;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Graph;
 using VelesDb.Core.Quantization;
 
 namespace VelesDb.CrashWorker;
@@ -21,6 +22,12 @@ public enum CrashOpKind
     /// <summary>A checkpoint; changes no data.</summary>
     Checkpoint,
 
+    /// <summary>Adds up to four edges (those whose endpoints exist when the op runs), in one call.</summary>
+    AddEdges,
+
+    /// <summary>Removes edges by id (ids of earlier ops; absent ones are ignored).</summary>
+    RemoveEdges,
+
     /// <summary>
     /// (Re)trains a quantizer (SQ8, binary or PQ by the op's number) and rebuilds the index on its
     /// codes; changes no data. Kills then land inside training, the config switch and the rebuild.
@@ -34,6 +41,9 @@ public enum CrashOpKind
 /// </summary>
 public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
 {
+    /// <summary>The edges an AddEdges op proposes: id (op index × 8 + j), source, target.</summary>
+    public (ulong Id, ulong Source, ulong Target)[] Edges { get; init; } = [];
+
     public const int Dimension = 8;
     public const int IdSpace = 400;
     public const string CollectionName = "crash";
@@ -45,8 +55,10 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
         var roll = rng.Next(100);
         var kind = roll switch
         {
-            < 55 => CrashOpKind.Upsert,
-            < 80 => CrashOpKind.BatchUpsert,
+            < 48 => CrashOpKind.Upsert,
+            < 70 => CrashOpKind.BatchUpsert,
+            < 80 => CrashOpKind.AddEdges,
+            < 84 => CrashOpKind.RemoveEdges,
             < 96 => CrashOpKind.Delete,
             < 98 => CrashOpKind.Checkpoint,
             _ => quantize ? CrashOpKind.Train : CrashOpKind.Checkpoint,
@@ -64,7 +76,24 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
             ids.Add((ulong)rng.Next(IdSpace));
         }
 
-        return new CrashOp(index, kind, [.. ids]);
+        switch (kind)
+        {
+            case CrashOpKind.AddEdges:
+                return new CrashOp(index, kind, [])
+                {
+                    Edges = [.. Enumerable.Range(0, rng.Next(1, 5)).Select(j => (((ulong)index * 8) + (ulong)j, (ulong)rng.Next(IdSpace), (ulong)rng.Next(IdSpace)))],
+                };
+            case CrashOpKind.RemoveEdges:
+                var edgeIds = new HashSet<ulong>();
+                for (var j = rng.Next(1, 6); j > 0; j--)
+                {
+                    edgeIds.Add(((ulong)rng.NextInt64(Math.Max(0, index - 300), Math.Max(1, index)) * 8) + (ulong)rng.Next(4));
+                }
+
+                return new CrashOp(index, kind, [.. edgeIds]);
+            default:
+                return new CrashOp(index, kind, [.. ids]);
+        }
     }
 
     /// <summary>The vector op <paramref name="op"/> writes for <paramref name="id"/>.</summary>
@@ -84,11 +113,28 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
         "{\"op\":" + op.ToString(CultureInfo.InvariantCulture) + ",\"id\":" + id.ToString(CultureInfo.InvariantCulture)
         + ",\"pad\":\"" + new string('x', (int)((op * 31 + (long)id) % 700)) + "\"}";
 
-    /// <summary>Applies this op to an in-memory model: id → op that last wrote it.</summary>
-    public void ApplyTo(Dictionary<ulong, long> model)
+    /// <summary>Applies this op to an in-memory model: id → op that last wrote it, and edge id → (source, target).</summary>
+    public void ApplyTo(Dictionary<ulong, long> model, Dictionary<ulong, (ulong Source, ulong Target)> edges)
     {
         switch (Kind)
         {
+            case CrashOpKind.AddEdges:
+                foreach (var (id, source, target) in Edges)
+                {
+                    if (model.ContainsKey(source) && model.ContainsKey(target))
+                    {
+                        edges[id] = (source, target);
+                    }
+                }
+
+                break;
+            case CrashOpKind.RemoveEdges:
+                foreach (var id in Ids)
+                {
+                    edges.Remove(id);
+                }
+
+                break;
             case CrashOpKind.Upsert or CrashOpKind.BatchUpsert:
                 foreach (var id in Ids)
                 {
@@ -100,6 +146,15 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
                 foreach (var id in Ids)
                 {
                     model.Remove(id);
+                }
+
+                // Deleting a point removes its edges.
+                foreach (var (edgeId, (source, target)) in edges.ToArray())
+                {
+                    if (Ids.Contains(source) || Ids.Contains(target))
+                    {
+                        edges.Remove(edgeId);
+                    }
                 }
 
                 break;
@@ -128,6 +183,14 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
                 break;
             case CrashOpKind.Train:
                 Train(collection);
+                break;
+            case CrashOpKind.AddEdges:
+                GraphEdge[] add = [.. Edges.Where(e => collection.Get(e.Source) is not null && collection.Get(e.Target) is not null)
+                    .Select(e => new GraphEdge(e.Id, e.Source, e.Target, e.Id % 2 == 0 ? "even" : "odd", JsonElement.Parse("{\"op\":" + Index.ToString(CultureInfo.InvariantCulture) + "}")))];
+                collection.AddEdges(add);
+                break;
+            case CrashOpKind.RemoveEdges:
+                collection.RemoveEdges(Ids);
                 break;
         }
     }

@@ -19,7 +19,8 @@ public sealed partial class Collection
     /// <summary>
     /// The checkpoint sequence (write lock held). Order matters for crash safety:
     /// 1. vectors and payloads fsynced in their files; 2. a compacted payload generation, if any,
-    /// written and fsynced; 3. <c>points.snap</c> atomically replaced; 4. an empty WAL atomically
+    /// written and fsynced, and the edges written to <c>edges-&lt;next LSN&gt;.snap</c>; 3. <c>points.snap</c>
+    /// atomically replaced (it names whether that edge file belongs to it), older edge files deleted; 4. an empty WAL atomically
     /// replaces the old one; 5. rows freed since the last checkpoint become reusable. A crash after
     /// 3 and before 4 leaves WAL records the snapshot already holds: replay skips them by LSN.
     /// </summary>
@@ -45,15 +46,18 @@ public sealed partial class Collection
         }
 
         var nextLsn = _wal.NextLsn;
+        var hasEdges = WriteEdgeSnapshotLocked(nextLsn);
         new PointSnapshot
         {
             NextLsn = nextLsn,
+            HasEdges = hasEdges,
             PayloadGeneration = payloads.Generation,
             PayloadLogLength = payloads.Length,
             RowHighWater = _rowHighWater,
             Dimension = Kind == CollectionKind.Vector ? Dimension : 0,
             Entries = [.. entries],
         }.Write(_directory);
+        RemoveStaleEdgeSnapshots(nextLsn, hasEdges);
 
         if (compact)
         {

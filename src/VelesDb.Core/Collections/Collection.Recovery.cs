@@ -62,6 +62,7 @@ public sealed partial class Collection
         _payloads = PayloadLog.Open(_directory, snapshot.PayloadGeneration, snapshot.PayloadLogLength);
         LoadSnapshotEntries(snapshot, report);
         LoadOrBuildTextLocked(snapshot.NextLsn, report);
+        LoadEdgesLocked(snapshot);
 
         var scan = WalReader.Scan(_directory, snapshot.NextLsn, _options.Repair, ApplyRecord);
         report.WalRecordsReplayed = scan.RecordsApplied;

@@ -267,6 +267,12 @@ public sealed partial class Collection
     /// <summary>Applies a WAL record during recovery; the record passed its checksum.</summary>
     private void ApplyRecord(WalRecordType type, ulong lsn, ReadOnlySpan<byte> body)
     {
+        if (type is WalRecordType.AddEdges or WalRecordType.RemoveEdges)
+        {
+            ApplyEdgeRecord(type, lsn, body);
+            return;
+        }
+
         if (type == WalRecordType.Delete)
         {
             if (body.Length < 4 || (ulong)body.Length != 4 + (BinaryPrimitives.ReadUInt32LittleEndian(body) * 8UL))
@@ -387,6 +393,7 @@ public sealed partial class Collection
         var row = _rowById[id];
         _rowById.Remove(id);
         FreeRow(row);
+        _edges.RemoveNodeEdges(id);
         _sortedIds = null;
     }
 

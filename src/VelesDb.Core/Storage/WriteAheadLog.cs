@@ -309,4 +309,10 @@ internal enum WalRecordType : byte
 
     /// <summary>A batch of ids to delete.</summary>
     Delete = 2,
+
+    /// <summary>A batch of graph edges to add: applied all-or-nothing.</summary>
+    AddEdges = 3,
+
+    /// <summary>A batch of edge ids to remove.</summary>
+    RemoveEdges = 4,
 }

@@ -11,7 +11,9 @@ public class PersistedEnumStabilityTests
     {
         Assert.Equal(1, (byte)WalRecordType.Upsert);
         Assert.Equal(2, (byte)WalRecordType.Delete);
-        Assert.Equal(2, Enum.GetValues<WalRecordType>().Length);
+        Assert.Equal(3, (byte)WalRecordType.AddEdges);
+        Assert.Equal(4, (byte)WalRecordType.RemoveEdges);
+        Assert.Equal(4, Enum.GetValues<WalRecordType>().Length);
     }
 
     [Fact]
