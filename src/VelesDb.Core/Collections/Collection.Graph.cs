@@ -213,6 +213,7 @@ public sealed partial class Collection
         return writer;
     }
 
+    /// <summary>Delete and RemoveEdges body: u32 count, then the u64 ids.</summary>
     private static byte[] EncodeIds(List<ulong> ids)
     {
         var body = new byte[4 + (ids.Count * 8)];

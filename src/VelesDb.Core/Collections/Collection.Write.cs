@@ -106,14 +106,7 @@ public sealed partial class Collection
 
             if (_options.Durability != DurabilityMode.None)
             {
-                var body = new byte[4 + (present.Count * 8)];
-                BinaryPrimitives.WriteUInt32LittleEndian(body, (uint)present.Count);
-                for (var i = 0; i < present.Count; i++)
-                {
-                    BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(4 + (i * 8)), present[i]);
-                }
-
-                lsn = _wal.Append(WalRecordType.Delete, body);
+                lsn = _wal.Append(WalRecordType.Delete, EncodeIds(present));
             }
 
             foreach (var id in present)
