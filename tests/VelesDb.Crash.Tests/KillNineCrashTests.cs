@@ -221,9 +221,13 @@ public class KillNineCrashTests(ITestOutputHelper output)
         {
             var p = c.Get(id)!;
             var op = p.Payload?.GetProperty("op").GetInt64() ?? -1;
+            var sparse = op >= 0 ? CrashOp.SparseFor(op, id) : null;
             var ok = op >= 0
                 && p.Vector.Span.SequenceEqual(CrashOp.VectorFor(op, id))
-                && JsonSerializer.Serialize(p.Payload!.Value) == CrashOp.PayloadFor(op, id);
+                && JsonSerializer.Serialize(p.Payload!.Value) == CrashOp.PayloadFor(op, id)
+                && (sparse is null
+                    ? p.Sparse is null
+                    : p.Sparse is { Count: 1 } s && s[""].Indices.SequenceEqual(sparse.Indices) && s[""].Values.SequenceEqual(sparse.Values));
             if (!ok)
             {
                 bad++;

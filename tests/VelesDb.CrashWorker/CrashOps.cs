@@ -3,6 +3,7 @@ using System.Text.Json;
 using VelesDb.Core.Collections;
 using VelesDb.Core.Errors;
 using VelesDb.Core.Graph;
+using VelesDb.Core.Index.Sparse;
 using VelesDb.Core.Quantization;
 
 namespace VelesDb.CrashWorker;
@@ -108,6 +109,10 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
         return v;
     }
 
+    /// <summary>The sparse vector op <paramref name="op"/> writes for <paramref name="id"/>: every third id has one.</summary>
+    public static SparseVector? SparseFor(long op, ulong id) =>
+        id % 3 == 0 ? SparseVector.Create([(uint)(id % 50), (uint)((id * 7 % 50) + 50)], [(op % 7) + 1f, 1f]) : null;
+
     /// <summary>The payload op <paramref name="op"/> writes for <paramref name="id"/>; its size varies.</summary>
     public static string PayloadFor(long op, ulong id) =>
         "{\"op\":" + op.ToString(CultureInfo.InvariantCulture) + ",\"id\":" + id.ToString(CultureInfo.InvariantCulture)
@@ -170,7 +175,10 @@ public sealed record CrashOp(long Index, CrashOpKind Kind, ulong[] Ids)
                 var points = new Point[Ids.Length];
                 for (var i = 0; i < Ids.Length; i++)
                 {
-                    points[i] = new Point(Ids[i], VectorFor(Index, Ids[i]), JsonElement.Parse(PayloadFor(Index, Ids[i])));
+                    points[i] = new Point(Ids[i], VectorFor(Index, Ids[i]), JsonElement.Parse(PayloadFor(Index, Ids[i])))
+                    {
+                        Sparse = SparseFor(Index, Ids[i]) is { } sparse ? new Dictionary<string, SparseVector> { [""] = sparse } : null,
+                    };
                 }
 
                 collection.Upsert(points);

@@ -47,10 +47,12 @@ public sealed partial class Collection
 
         var nextLsn = _wal.NextLsn;
         var hasEdges = WriteEdgeSnapshotLocked(nextLsn);
+        var hasSparse = WriteSparseImageLocked(nextLsn);
         new PointSnapshot
         {
             NextLsn = nextLsn,
             HasEdges = hasEdges,
+            HasSparse = hasSparse,
             PayloadGeneration = payloads.Generation,
             PayloadLogLength = payloads.Length,
             RowHighWater = _rowHighWater,
@@ -58,6 +60,7 @@ public sealed partial class Collection
             Entries = [.. entries],
         }.Write(_directory);
         RemoveStaleEdgeSnapshots(nextLsn, hasEdges);
+        RemoveStaleImages("sparse-*.snap", Path.GetFileName(SparseImagePath(nextLsn)), hasSparse);
 
         if (compact)
         {

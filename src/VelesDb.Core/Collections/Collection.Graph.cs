@@ -297,17 +297,8 @@ public sealed partial class Collection
     }
 
     /// <summary>Deletes edge snapshots of other checkpoints than the one at <paramref name="keepLsn"/>.</summary>
-    private void RemoveStaleEdgeSnapshots(ulong keepLsn, bool keep)
-    {
-        var current = Path.GetFileName(EdgeSnapshotPath(keepLsn));
-        foreach (var path in Directory.EnumerateFiles(_directory, "edges-*.snap"))
-        {
-            if (!keep || Path.GetFileName(path) != current)
-            {
-                File.Delete(path);
-            }
-        }
-    }
+    private void RemoveStaleEdgeSnapshots(ulong keepLsn, bool keep) =>
+        RemoveStaleImages("edges-*.snap", Path.GetFileName(EdgeSnapshotPath(keepLsn)), keep);
 
     /// <summary>Loads the edges of the checkpoint just read (before the WAL replay).</summary>
     private void LoadEdgesLocked(PointSnapshot snapshot)

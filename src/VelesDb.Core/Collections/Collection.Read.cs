@@ -128,6 +128,6 @@ public sealed partial class Collection
     {
         var vector = _vectors is null ? ReadOnlyMemory<float>.Empty : _vectors.Get(row).ToArray();
         JsonElement? payload = _payloadByRow[row].ValueKind == JsonValueKind.Undefined ? null : _payloadByRow[row];
-        return new Point(_idByRow[row], vector, payload);
+        return new Point(_idByRow[row], vector, payload) { Sparse = SparseOfRowLocked(row) };
     }
 }

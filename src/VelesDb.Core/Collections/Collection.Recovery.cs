@@ -63,6 +63,7 @@ public sealed partial class Collection
         LoadSnapshotEntries(snapshot, report);
         LoadOrBuildTextLocked(snapshot.NextLsn, report);
         LoadEdgesLocked(snapshot);
+        LoadSparseLocked(snapshot);
 
         var scan = WalReader.Scan(_directory, snapshot.NextLsn, _options.Repair, ApplyRecord);
         report.WalRecordsReplayed = scan.RecordsApplied;

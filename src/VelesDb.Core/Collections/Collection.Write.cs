@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Index.Sparse;
 using VelesDb.Core.Storage;
 
 namespace VelesDb.Core.Collections;
@@ -28,11 +29,12 @@ public sealed partial class Collection
         }
 
         var prepared = Prepare(points);
+        var withSparse = prepared.Any(p => p.Sparse is { Count: > 0 });
         ArrayBufferWriter<byte>? body = null;
         if (_options.Durability != DurabilityMode.None)
         {
             body = new ArrayBufferWriter<byte>(EstimateUpsertBody(prepared));
-            EncodeUpsert(body, prepared);
+            EncodeUpsert(body, prepared, withSparse);
         }
 
         ulong lsn = 0;
@@ -43,14 +45,14 @@ public sealed partial class Collection
             ThrowIfDisposed();
             if (body is not null)
             {
-                lsn = _wal.Append(WalRecordType.Upsert, body.WrittenSpan);
+                lsn = _wal.Append(withSparse ? WalRecordType.UpsertSparse : WalRecordType.Upsert, body.WrittenSpan);
             }
 
             var rows = new int[prepared.Length];
             for (var i = 0; i < prepared.Length; i++)
             {
                 var p = prepared[i];
-                rows[i] = ApplyUpsert(p.Id, p.Vector.Span, p.PayloadUtf8, p.Payload);
+                rows[i] = ApplyUpsert(p.Id, p.Vector.Span, p.PayloadUtf8, p.Payload, p.Sparse);
             }
 
             // Reaching the training size re-indexes everything on the codes, these rows included.
@@ -134,7 +136,7 @@ public sealed partial class Collection
     /// <summary>Deletes one point; true when it existed.</summary>
     public bool Delete(ulong id) => Delete([id]) == 1;
 
-    private readonly record struct PreparedPoint(ulong Id, ReadOnlyMemory<float> Vector, byte[]? PayloadUtf8, JsonElement Payload);
+    private readonly record struct PreparedPoint(ulong Id, ReadOnlyMemory<float> Vector, byte[]? PayloadUtf8, JsonElement Payload, IReadOnlyDictionary<string, SparseVector>? Sparse);
 
     private PreparedPoint[] Prepare(IReadOnlyList<Point> points)
     {
@@ -149,6 +151,7 @@ public sealed partial class Collection
             }
 
             ValidateVector(p.Id, p.Vector.Span);
+            ValidateSparse(p.Id, p.Sparse);
             byte[]? utf8 = null;
             JsonElement payload = default;
             if (p.Payload is { } element && element.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
@@ -162,7 +165,7 @@ public sealed partial class Collection
                 payload = ParsePayload(utf8);
             }
 
-            result[i] = new PreparedPoint(p.Id, p.Vector, utf8, payload);
+            result[i] = new PreparedPoint(p.Id, p.Vector, utf8, payload, p.Sparse);
         }
 
         return result;
@@ -221,7 +224,7 @@ public sealed partial class Collection
         long size = 4;
         foreach (var p in points)
         {
-            size += 16 + (p.Vector.Length * 4L) + (p.PayloadUtf8?.Length ?? 0);
+            size += 20 + (p.Vector.Length * 4L) + (p.PayloadUtf8?.Length ?? 0) + (p.Sparse?.Sum(s => 8L + (s.Key.Length * 3L) + (s.Value.Count * 8L)) ?? 0);
         }
 
         return (int)Math.Min(size, WriteAheadLog.MaxBodyLength + 1L);
@@ -229,9 +232,10 @@ public sealed partial class Collection
 
     /// <summary>
     /// Upsert body: u32 count, then per point: u64 id, u32 float count, f32[count],
-    /// i32 payload length (-1 = none), payload UTF-8 JSON.
+    /// i32 payload length (-1 = none), payload UTF-8 JSON; in an UpsertSparse record each point
+    /// then has its sparse section.
     /// </summary>
-    private static void EncodeUpsert(ArrayBufferWriter<byte> writer, PreparedPoint[] points)
+    private static void EncodeUpsert(ArrayBufferWriter<byte> writer, PreparedPoint[] points, bool withSparse)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(writer.GetSpan(4), (uint)points.Length);
         writer.Advance(4);
@@ -253,6 +257,11 @@ public sealed partial class Collection
             if (p.PayloadUtf8 is not null)
             {
                 writer.Write(p.PayloadUtf8);
+            }
+
+            if (withSparse)
+            {
+                EncodeSparse(writer, p.Sparse);
             }
         }
     }
@@ -333,7 +342,20 @@ public sealed partial class Collection
                 }
             }
 
-            _ = ApplyUpsert(id, vector, utf8, payload);
+            Dictionary<string, SparseVector>? sparse = null;
+            if (type == WalRecordType.UpsertSparse)
+            {
+                try
+                {
+                    sparse = DecodeSparse(body, ref pos);
+                }
+                catch (Exception ex) when (ex is ArgumentOutOfRangeException or ArgumentException or VelesDbException)
+                {
+                    ThrowBadRecord(lsn);
+                }
+            }
+
+            _ = ApplyUpsert(id, vector, utf8, payload, sparse);
         }
 
         if (pos != body.Length)
@@ -345,7 +367,7 @@ public sealed partial class Collection
     private void ThrowBadRecord(ulong lsn) =>
         ThrowHelper.Throw(VelesDbErrorCode.IndexCorrupted, $"Collection '{Name}': WAL record {lsn} passed its checksum but does not decode; the log was written by an incompatible build or is damaged.");
 
-    private int ApplyUpsert(ulong id, ReadOnlySpan<float> vector, byte[]? payloadUtf8, JsonElement payload)
+    private int ApplyUpsert(ulong id, ReadOnlySpan<float> vector, byte[]? payloadUtf8, JsonElement payload, IReadOnlyDictionary<string, SparseVector>? sparse)
     {
         if (_rowById.TryGetValue(id, out var oldRow))
         {
@@ -374,6 +396,7 @@ public sealed partial class Collection
         _payloadByRow[row] = payload;
         _secondary.Add(row, payload);
         IndexTextLocked(row, payload);
+        IndexSparseLocked(row, sparse);
         _idByRow[row] = id;
         _liveByRow[row] = true;
         _rowById[id] = row;
@@ -401,6 +424,7 @@ public sealed partial class Collection
 
         _secondary.Remove(row, _payloadByRow[row]);
         UnindexTextLocked(row);
+        UnindexSparseLocked(row);
         _payloadByRow[row] = default;
         _pendingFreeRows.Add(row);
     }

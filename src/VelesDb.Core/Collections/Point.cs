@@ -11,6 +11,12 @@ namespace VelesDb.Core.Collections;
 /// <param name="Payload">Optional JSON (usually an object); null or a JSON null means none.</param>
 public sealed record Point(ulong Id, ReadOnlyMemory<float> Vector, JsonElement? Payload = null)
 {
+    /// <summary>
+    /// Named sparse vectors (engine spec §1.3; the default name is ""), each searchable with
+    /// <c>Collection.SparseSearch</c>. An upsert replaces the point's whole set.
+    /// </summary>
+    public IReadOnlyDictionary<string, Index.Sparse.SparseVector>? Sparse { get; init; }
+
     /// <summary>A point whose payload is given as JSON text.</summary>
     public static Point WithJson(ulong id, ReadOnlyMemory<float> vector, string payloadJson) =>
         new(id, vector, JsonElement.Parse(payloadJson));

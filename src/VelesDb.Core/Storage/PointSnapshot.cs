@@ -17,7 +17,7 @@ internal readonly record struct SnapshotEntry(ulong Id, int Row, uint VectorCrc,
 ///   6  u16 reserved, 0
 ///   8  u64 next LSN: the first WAL record not contained in this checkpoint
 ///   16 u32 payload log generation
-///   20 u32 flags: bit 0 = the checkpoint has an edge snapshot (edges-&lt;next LSN&gt;.snap); other bits 0
+///   20 u32 flags: bit 0 = the checkpoint has an edge snapshot (edges-&lt;next LSN&gt;.snap), bit 1 = a sparse-vector image (sparse-&lt;next LSN&gt;.snap); other bits 0
 ///   24 u64 payload log length covered
 ///   32 u32 row high-water mark (rows/slots 0..n-1 may be in use)
 ///   36 u32 dimension (0 for a metadata-only collection)
@@ -48,6 +48,9 @@ internal sealed class PointSnapshot
     /// <summary>Whether the checkpoint's edges are in <c>edges-&lt;NextLsn&gt;.snap</c> (flag bit 0); false means the collection had no edges.</summary>
     public bool HasEdges { get; init; }
 
+    /// <summary>Whether the checkpoint's sparse vectors are in <c>sparse-&lt;NextLsn&gt;.snap</c> (flag bit 1).</summary>
+    public bool HasSparse { get; init; }
+
     public required SnapshotEntry[] Entries { get; init; }
 
     /// <summary>The path of the file inside a collection directory.</summary>
@@ -62,7 +65,7 @@ internal sealed class PointSnapshot
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], Version);
         BinaryPrimitives.WriteUInt64LittleEndian(span[8..], NextLsn);
         BinaryPrimitives.WriteUInt32LittleEndian(span[16..], PayloadGeneration);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], HasEdges ? 1u : 0u);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], (HasEdges ? 1u : 0u) | (HasSparse ? 2u : 0u));
         BinaryPrimitives.WriteInt64LittleEndian(span[24..], PayloadLogLength);
         BinaryPrimitives.WriteUInt32LittleEndian(span[32..], (uint)RowHighWater);
         BinaryPrimitives.WriteUInt32LittleEndian(span[36..], (uint)Dimension);
@@ -158,7 +161,7 @@ internal sealed class PointSnapshot
         }
 
         var flags = BinaryPrimitives.ReadUInt32LittleEndian(span[20..]);
-        if ((flags & ~1u) != 0)
+        if ((flags & ~3u) != 0)
         {
             ThrowHelper.Throw(VelesDbErrorCode.IncompatibleSchemaVersion, $"'{path}' sets flags 0x{flags:x} this build does not know.");
         }
@@ -167,6 +170,7 @@ internal sealed class PointSnapshot
         {
             NextLsn = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]),
             HasEdges = (flags & 1) != 0,
+            HasSparse = (flags & 2) != 0,
             PayloadGeneration = BinaryPrimitives.ReadUInt32LittleEndian(span[16..]),
             PayloadLogLength = BinaryPrimitives.ReadInt64LittleEndian(span[24..]),
             RowHighWater = (int)rowHighWater,

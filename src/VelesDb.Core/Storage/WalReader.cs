@@ -153,7 +153,7 @@ internal static class WalReader
         if (length > WriteAheadLog.MaxBodyLength
             || (ulong)(fileLength - pos - WriteAheadLog.RecordHeaderSize) < length
             || (expectedLsn != 0 && lsn != expectedLsn)
-            || head[16] is not ((byte)WalRecordType.Upsert or (byte)WalRecordType.Delete or (byte)WalRecordType.AddEdges or (byte)WalRecordType.RemoveEdges))
+            || head[16] is not ((byte)WalRecordType.Upsert or (byte)WalRecordType.Delete or (byte)WalRecordType.AddEdges or (byte)WalRecordType.RemoveEdges or (byte)WalRecordType.UpsertSparse))
         {
             return null;
         }

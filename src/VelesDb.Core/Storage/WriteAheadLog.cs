@@ -315,4 +315,7 @@ internal enum WalRecordType : byte
 
     /// <summary>A batch of edge ids to remove.</summary>
     RemoveEdges = 4,
+
+    /// <summary>A batch of points to upsert, some with sparse vectors: applied all-or-nothing.</summary>
+    UpsertSparse = 5,
 }

@@ -13,7 +13,8 @@ public class PersistedEnumStabilityTests
         Assert.Equal(2, (byte)WalRecordType.Delete);
         Assert.Equal(3, (byte)WalRecordType.AddEdges);
         Assert.Equal(4, (byte)WalRecordType.RemoveEdges);
-        Assert.Equal(4, Enum.GetValues<WalRecordType>().Length);
+        Assert.Equal(5, (byte)WalRecordType.UpsertSparse);
+        Assert.Equal(5, Enum.GetValues<WalRecordType>().Length);
     }
 
     [Fact]
