@@ -56,7 +56,7 @@ public sealed partial class Collection
             PayloadGeneration = payloads.Generation,
             PayloadLogLength = payloads.Length,
             RowHighWater = _rowHighWater,
-            Dimension = Kind == CollectionKind.Vector ? Dimension : 0,
+            Dimension = HasVectors ? Dimension : 0,
             Entries = [.. entries],
         }.Write(_directory);
         RemoveStaleEdgeSnapshots(nextLsn, hasEdges);

@@ -67,6 +67,8 @@ public sealed partial class Collection
                         ThrowHelper.Throw(VelesDbErrorCode.NodeNotFound, $"Edge {edge.Id}: node {node} is not a point of collection '{Name}'.");
                     }
                 }
+
+                Schema?.ValidateEdge(edge, _graphIndexes.LabelsOf(edge.Source), _graphIndexes.LabelsOf(edge.Target));
             }
 
             if (body is not null)

@@ -81,7 +81,7 @@ public sealed partial class Collection
     public QuantizerTrainingReport TrainQuantizer(QuantizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (Kind != CollectionKind.Vector)
+        if (!HasVectors)
         {
             ThrowHelper.Throw(VelesDbErrorCode.SearchNotSupported, $"Collection '{Name}' is metadata-only and has no vectors to quantize.");
         }

@@ -13,7 +13,7 @@ public sealed partial class Collection
     internal static void InitializeFiles(string directory, CollectionConfig config)
     {
         config.Write(directory);
-        if (config.Kind == "vector")
+        if (config.Kind != "metadata" && config.Dimension > 0)
         {
             VectorFile.CreateNew(directory, config.Dimension);
         }
@@ -47,10 +47,10 @@ public sealed partial class Collection
     private void Load()
     {
         var report = new RecoveryReport();
-        var snapshot = PointSnapshot.Read(_directory, Kind == CollectionKind.Vector ? Dimension : 0)
-            ?? new PointSnapshot { Entries = [], Dimension = Kind == CollectionKind.Vector ? Dimension : 0 };
+        var snapshot = PointSnapshot.Read(_directory, HasVectors ? Dimension : 0)
+            ?? new PointSnapshot { Entries = [], Dimension = HasVectors ? Dimension : 0 };
 
-        if (Kind == CollectionKind.Vector)
+        if (HasVectors)
         {
             _vectors = VectorFile.Open(_directory, Dimension);
             if (snapshot.RowHighWater > _vectors.Capacity && snapshot.Entries.Length > 0)
@@ -83,6 +83,7 @@ public sealed partial class Collection
         RemoveLeftovers();
         BuildIndex();
         BuildSecondaryIndexesLocked();
+        BuildGraphIndexesLocked();
         foreach (var note in report.NotesList)
         {
             Log.RecoveryNote(_logger, Name, note);

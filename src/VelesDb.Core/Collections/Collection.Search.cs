@@ -42,7 +42,7 @@ public sealed partial class Collection
     public IReadOnlyList<SearchResult> Search(ReadOnlySpan<float> query, int k, SearchOptions? options = null)
     {
         options ??= SearchOptions.Default;
-        if (Kind != CollectionKind.Vector)
+        if (!HasVectors)
         {
             ThrowHelper.Throw(VelesDbErrorCode.SearchNotSupported, $"Collection '{Name}' is metadata-only and has no vectors to search.");
         }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Graph;
 using VelesDb.Core.Index.Sparse;
 using VelesDb.Core.Storage;
 
@@ -165,6 +166,12 @@ public sealed partial class Collection
                 payload = ParsePayload(utf8);
             }
 
+            if (Kind == CollectionKind.Graph)
+            {
+                _ = GraphSchema.Labels(payload.ValueKind == JsonValueKind.Undefined ? null : payload);
+                Schema!.ValidateNode(p.Id, payload.ValueKind == JsonValueKind.Undefined ? null : payload);
+            }
+
             result[i] = new PreparedPoint(p.Id, p.Vector, utf8, payload, p.Sparse);
         }
 
@@ -173,11 +180,11 @@ public sealed partial class Collection
 
     private void ValidateVector(ulong id, ReadOnlySpan<float> vector)
     {
-        if (Kind == CollectionKind.Metadata)
+        if (!HasVectors)
         {
             if (!vector.IsEmpty)
             {
-                ThrowHelper.Throw(VelesDbErrorCode.VectorNotAllowed, $"Collection '{Name}' is metadata-only; point {id} must not carry a vector.");
+                ThrowHelper.Throw(VelesDbErrorCode.VectorNotAllowed, $"Collection '{Name}' has no vectors ({(Kind == CollectionKind.Graph ? "a graph without embeddings" : "metadata-only")}); point {id} must not carry a vector.");
             }
 
             return;
@@ -312,7 +319,7 @@ public sealed partial class Collection
             var id = BinaryPrimitives.ReadUInt64LittleEndian(body[pos..]);
             var floats = BinaryPrimitives.ReadUInt32LittleEndian(body[(pos + 8)..]);
             pos += 12;
-            if (floats != (uint)(Kind == CollectionKind.Vector ? Dimension : 0) || (ulong)(body.Length - pos) < (floats * 4UL) + 4)
+            if (floats != (uint)(HasVectors ? Dimension : 0) || (ulong)(body.Length - pos) < (floats * 4UL) + 4)
             {
                 ThrowBadRecord(lsn);
             }
@@ -397,6 +404,7 @@ public sealed partial class Collection
         _secondary.Add(row, payload);
         IndexTextLocked(row, payload);
         IndexSparseLocked(row, sparse);
+        _graphIndexes.IndexNode(id, payload);
         _idByRow[row] = id;
         _liveByRow[row] = true;
         _rowById[id] = row;
@@ -410,6 +418,7 @@ public sealed partial class Collection
         _rowById.Remove(id);
         FreeRow(row);
         _edges.RemoveNodeEdges(id);
+        _graphIndexes.RemoveNode(id);
         _sortedIds = null;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using VelesDb.Core.Diagnostics;
 using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
+using VelesDb.Core.Graph;
 using VelesDb.Core.Index.Hnsw;
 using VelesDb.Core.Storage;
 
@@ -55,7 +56,13 @@ public sealed partial class Collection : IDisposable
         _logger = logger;
         _config = config;
         Name = config.Name;
-        Kind = config.Kind == "metadata" ? CollectionKind.Metadata : CollectionKind.Vector;
+        Kind = config.Kind switch
+        {
+            "metadata" => CollectionKind.Metadata,
+            "graph" => CollectionKind.Graph,
+            _ => CollectionKind.Vector,
+        };
+        Schema = config.GraphSchema is { } schema ? GraphSchema.FromJson(schema) : Kind == CollectionKind.Graph ? GraphSchema.Schemaless : null;
         Dimension = config.Dimension;
         Metric = DistanceMetrics.Parse(config.Metric);
         StorageMode = StorageModes.Parse(config.StorageMode);
@@ -121,7 +128,13 @@ public sealed partial class Collection : IDisposable
     }
 
     /// <summary>A summary for listings.</summary>
-    public CollectionInfo Info => new(Name, Kind, Dimension, Kind == CollectionKind.Vector ? Metric.ToCanonicalName() : "none", StorageMode, Count);
+    public CollectionInfo Info => new(Name, Kind, Dimension, HasVectors ? Metric.ToCanonicalName() : "none", StorageMode, Count);
+
+    /// <summary>Whether points carry dense vectors: vector collections, and graph collections with an embedding dimension.</summary>
+    public bool HasVectors => Kind != CollectionKind.Metadata && Dimension > 0;
+
+    /// <summary>The schema of a graph collection (<see cref="GraphSchema.Schemaless"/> when none was given); null for other kinds.</summary>
+    public GraphSchema? Schema { get; }
 
     /// <summary>
     /// Makes every acknowledged write durable: fsyncs the WAL (needed in

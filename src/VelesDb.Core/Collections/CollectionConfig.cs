@@ -51,6 +51,14 @@ internal sealed class CollectionConfig
     [JsonPropertyName("quantizer_k")]
     public int? QuantizerCentroids { get; set; }
 
+    /// <summary>The schema of a graph collection (its JSON form); absent for other kinds.</summary>
+    [JsonPropertyName("graph_schema")]
+    public JsonElement? GraphSchema { get; set; }
+
+    /// <summary>Graph property and range indexes, in creation order; rebuilt at open.</summary>
+    [JsonPropertyName("graph_indexes")]
+    public List<GraphIndexConfig>? GraphIndexes { get; set; }
+
     /// <summary>Payload fields with a secondary index, in creation order; rebuilt at open.</summary>
     [JsonPropertyName("indexed_fields")]
     public List<string>? IndexedFields { get; set; }
@@ -96,4 +104,19 @@ internal sealed class CollectionConfig
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CollectionConfig))]
+[JsonSerializable(typeof(GraphIndexConfig))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;
+
+/// <summary>One graph property or range index in <c>config.json</c>.</summary>
+internal sealed class GraphIndexConfig
+{
+    [JsonPropertyName("label")]
+    public string Label { get; set; } = "";
+
+    [JsonPropertyName("property")]
+    public string Property { get; set; } = "";
+
+    /// <summary><c>hash</c> or <c>range</c>.</summary>
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "hash";
+}

@@ -124,6 +124,34 @@ public sealed class VelesDatabase : IDisposable
     public Quantization.QuantizerTrainingReport TrainQuantizer(string collection, Quantization.QuantizerOptions options) =>
         GetCollection(collection).TrainQuantizer(options);
 
+    /// <summary>
+    /// Creates a graph collection: nodes are points whose payload may carry <c>_labels</c>, edges
+    /// connect them (engine spec §5). With <paramref name="schema"/> typed, nodes and edges are
+    /// validated against it (VELES-017); without, the graph is schemaless. With an
+    /// <paramref name="embeddingDimension"/> every node carries a vector of that size and the
+    /// collection is searchable like a vector collection.
+    /// </summary>
+    /// <exception cref="VelesDbException">VELES-034 bad name, VELES-001 exists, VELES-032 dimension outside 0..65,536, VELES-009 invalid schema.</exception>
+    public Collection CreateGraphCollection(string name, Graph.GraphSchema? schema = null, int embeddingDimension = 0, DistanceMetric metric = DistanceMetric.Cosine)
+    {
+        if (embeddingDimension is < 0 or > MaxDimension)
+        {
+            ThrowHelper.Throw(VelesDbErrorCode.InvalidDimension, $"Embedding dimension must be between 0 (none) and {MaxDimension}, got {embeddingDimension}.");
+        }
+
+        schema ??= Graph.GraphSchema.Schemaless;
+        schema.Validate();
+        return Create(new CollectionConfig
+        {
+            Name = name,
+            Kind = "graph",
+            Dimension = embeddingDimension,
+            Metric = metric.ToCanonicalName(),
+            StorageMode = "full",
+            GraphSchema = schema.ToJson(),
+        });
+    }
+
     /// <summary>Creates a metadata-only collection (payloads, no vectors).</summary>
     public Collection CreateMetadataCollection(string name) =>
         Create(new CollectionConfig { Name = name, Kind = "metadata", Dimension = 0, Metric = "cosine", StorageMode = "full" });
