@@ -37,6 +37,19 @@ internal static class GraphTraversalReport
         }
 
         store.AddBatch(batch);
+
+        // The peer: the adjacency a developer writes by hand (dictionary of lists, hash-set visited).
+        var naive = new Dictionary<ulong, List<(ulong Edge, ulong Target)>>();
+        foreach (var edge in batch)
+        {
+            if (!naive.TryGetValue(edge.Source, out var list))
+            {
+                naive[edge.Source] = list = [];
+            }
+
+            list.Add((edge.Id, edge.Target));
+        }
+
         batch = null;
         var buildSeconds = buildWatch.Elapsed.TotalSeconds;
         var starts = new ulong[Starts];
@@ -84,6 +97,27 @@ internal static class GraphTraversalReport
 
         latencies.Sort();
 
+        // The peer, same starts, same results (each node once at its BFS depth, with its edge path).
+        var bestNaive = double.MaxValue;
+        long naiveResults = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            long roundResults = 0;
+            var t0 = Stopwatch.GetTimestamp();
+            foreach (var start in starts)
+            {
+                roundResults += NaiveBfs(naive, start, 3);
+            }
+
+            bestNaive = Math.Min(bestNaive, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            naiveResults = roundResults;
+        }
+
+        if (naiveResults != results)
+        {
+            throw new InvalidOperationException($"The peer BFS found {naiveResults} results, VelesDB {results}: the comparison would not be like for like.");
+        }
+
         // All cores: independent per-start BFS on the thread pool, and BfsParallel (adds the dedup merge).
         var parallelCfg = cfg with { Limit = int.MaxValue };
         var bestParallel = double.MaxValue;
@@ -125,6 +159,9 @@ internal static class GraphTraversalReport
         report.AppendLine(inv, $"| single thread: nodes visited per second | {visited / bestSeconds / 1e6:F2} M |");
         report.AppendLine(inv, $"| single thread: per-start latency p50 | {Percentile(latencies, 0.50):F0} µs |");
         report.AppendLine(inv, $"| single thread: per-start latency p99 | {Percentile(latencies, 0.99):F0} µs |");
+        report.AppendLine(inv, $"| peer (hand-written `Dictionary<ulong, List<(edge, target)>>` + `HashSet` BFS, same results), single thread: total seconds | {bestNaive:F3} |");
+        report.AppendLine(inv, $"| peer: edges scanned per second | {scanned / bestNaive / 1e6:F1} M |");
+        report.AppendLine(inv, $"| **VelesDB speed-up over the peer (single thread)** | **{bestNaive / bestSeconds:F2}×** |");
         report.AppendLine(inv, $"| all {Environment.ProcessorCount} cores, per-start BFS (`Parallel.For`): total seconds | {bestParallel:F3} |");
         report.AppendLine(inv, $"| all {Environment.ProcessorCount} cores, per-start BFS: edges scanned per second | {scanned / bestParallel / 1e6:F1} M |");
         report.AppendLine(inv, $"| all {Environment.ProcessorCount} cores, `BfsParallel` incl. (target, path) dedup merge: total seconds | {bestMerged:F3} ({mergedCount:N0} results) |");
@@ -141,6 +178,49 @@ internal static class GraphTraversalReport
         File.WriteAllText(output, text);
         Console.WriteLine($"Written to {output}");
         GC.KeepAlive(store);
+    }
+
+    /// <summary>The peer: plain BFS with a hash-set visited and a parent map for the paths; returns the result count.</summary>
+    private static int NaiveBfs(Dictionary<ulong, List<(ulong Edge, ulong Target)>> adjacency, ulong start, int maxDepth)
+    {
+        var visited = new HashSet<ulong> { start };
+        var parent = new Dictionary<ulong, (ulong From, ulong Edge)>();
+        var frontier = new List<ulong> { start };
+        var results = new List<(ulong Target, int Depth, ulong[] Path)>();
+        for (var depth = 1; depth <= maxDepth && frontier.Count > 0; depth++)
+        {
+            var next = new List<ulong>();
+            foreach (var node in frontier)
+            {
+                if (!adjacency.TryGetValue(node, out var edges))
+                {
+                    continue;
+                }
+
+                foreach (var (edge, target) in edges)
+                {
+                    if (!visited.Add(target))
+                    {
+                        continue;
+                    }
+
+                    parent[target] = (node, edge);
+                    var path = new ulong[depth];
+                    var at = target;
+                    for (var i = depth - 1; i >= 0; i--)
+                    {
+                        (at, path[i]) = parent[at];
+                    }
+
+                    results.Add((target, depth, path));
+                    next.Add(target);
+                }
+            }
+
+            frontier = next;
+        }
+
+        return results.Count;
     }
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
