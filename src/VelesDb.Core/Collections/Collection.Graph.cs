@@ -95,48 +95,8 @@ public sealed partial class Collection
     public bool RemoveEdge(ulong edgeId) => RemoveEdges([edgeId]) == 1;
 
     /// <summary>Removes edges by id. Idempotent: absent ids are ignored. Returns how many existed.</summary>
-    public int RemoveEdges(IReadOnlyList<ulong> edgeIds)
-    {
-        ArgumentNullException.ThrowIfNull(edgeIds);
-        ulong lsn = 0;
-        int removed;
-        WriteAheadLog wal;
-        _lock.EnterWriteLock();
-        try
-        {
-            ThrowIfDisposed();
-            var present = edgeIds.Distinct().Where(_edges.Contains).ToList();
-            if (present.Count == 0)
-            {
-                return 0;
-            }
-
-            if (_options.Durability != DurabilityMode.None)
-            {
-                lsn = _wal.Append(WalRecordType.RemoveEdges, EncodeIds(present));
-            }
-
-            foreach (var id in present)
-            {
-                _edges.Remove(id);
-            }
-
-            removed = present.Count;
-            MaybeCheckpointLocked();
-            wal = _wal;
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
-
-        if (lsn != 0)
-        {
-            wal.WaitDurable(lsn);
-        }
-
-        return removed;
-    }
+    public int RemoveEdges(IReadOnlyList<ulong> edgeIds) =>
+        RemoveLogged(edgeIds, WalRecordType.RemoveEdges, id => _edges.Contains(id), id => _edges.Remove(id));
 
     /// <summary>The edge with this id, or null.</summary>
     public GraphEdge? GetEdge(ulong edgeId) => ReadGraph(store => store.Get(edgeId));

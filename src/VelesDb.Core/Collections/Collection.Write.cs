@@ -82,11 +82,18 @@ public sealed partial class Collection
     /// <summary>
     /// Deletes points by id. Idempotent: absent ids are ignored. Returns how many points existed.
     /// </summary>
-    public int Delete(IReadOnlyList<ulong> ids)
+    public int Delete(IReadOnlyList<ulong> ids) => RemoveLogged(ids, WalRecordType.Delete, _rowById.ContainsKey, ApplyDelete);
+
+    /// <summary>
+    /// The removal write path shared by point deletes and edge removals: under the write lock, the
+    /// ids that exist (each once) are logged as one record of <paramref name="type"/> and applied;
+    /// the record is made durable after the lock is released. Returns how many existed.
+    /// </summary>
+    private int RemoveLogged(IReadOnlyList<ulong> ids, WalRecordType type, Func<ulong, bool> exists, Action<ulong> apply)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ulong lsn = 0;
-        int deleted;
+        int removed;
         WriteAheadLog wal;
         _lock.EnterWriteLock();
         try
@@ -96,7 +103,7 @@ public sealed partial class Collection
             var seen = new HashSet<ulong>();
             foreach (var id in ids)
             {
-                if (_rowById.ContainsKey(id) && seen.Add(id))
+                if (exists(id) && seen.Add(id))
                 {
                     present.Add(id);
                 }
@@ -109,15 +116,15 @@ public sealed partial class Collection
 
             if (_options.Durability != DurabilityMode.None)
             {
-                lsn = _wal.Append(WalRecordType.Delete, EncodeIds(present));
+                lsn = _wal.Append(type, EncodeIds(present));
             }
 
             foreach (var id in present)
             {
-                ApplyDelete(id);
+                apply(id);
             }
 
-            deleted = present.Count;
+            removed = present.Count;
             MaybeCheckpointLocked();
             wal = _wal;
         }
@@ -131,7 +138,7 @@ public sealed partial class Collection
             wal.WaitDurable(lsn);
         }
 
-        return deleted;
+        return removed;
     }
 
     /// <summary>Deletes one point; true when it existed.</summary>
