@@ -11,7 +11,7 @@ namespace VelesDb.VelesQL;
 internal sealed class Parser
 {
     /// <summary>Words that can never be bare identifiers or aliases (quote them to use them as names).</summary>
-    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
         "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE", "LIKE", "ILIKE",
         "BETWEEN", "GROUP", "BY", "HAVING", "ORDER", "LIMIT", "OFFSET", "WITH", "USING", "UNION", "INTERSECT",
