@@ -104,29 +104,32 @@ internal static class Lexer
             {
                 case '\'':
                     tokens.Add(new Token(TokenKind.String, ReadQuoted(query, ref i, '\'', true, pos, "string"), pos));
+                    CountLines(query, pos.Offset, i, ref line, ref lineStart);
                     continue;
                 case '"':
                     tokens.Add(new Token(TokenKind.QuotedIdentifier, ReadQuoted(query, ref i, '"', true, pos, "quoted identifier"), pos));
+                    CountLines(query, pos.Offset, i, ref line, ref lineStart);
                     continue;
                 case '`':
                     tokens.Add(new Token(TokenKind.QuotedIdentifier, ReadQuoted(query, ref i, '`', false, pos, "quoted identifier"), pos));
+                    CountLines(query, pos.Offset, i, ref line, ref lineStart);
                     continue;
                 case '$':
-                {
-                    int start = ++i;
-                    while (i < query.Length && IsIdentPart(query[i]))
                     {
-                        i++;
-                    }
+                        int start = ++i;
+                        while (i < query.Length && IsIdentPart(query[i]))
+                        {
+                            i++;
+                        }
 
-                    if (i == start)
-                    {
-                        throw new VelesQLParseException(ParseErrorKind.SyntaxError, "Expected a parameter name after '$'", pos);
-                    }
+                        if (i == start)
+                        {
+                            throw new VelesQLParseException(ParseErrorKind.SyntaxError, "Expected a parameter name after '$'", pos);
+                        }
 
-                    tokens.Add(new Token(TokenKind.Parameter, query[start..i].ToString(), pos));
-                    continue;
-                }
+                        tokens.Add(new Token(TokenKind.Parameter, query[start..i].ToString(), pos));
+                        continue;
+                    }
                 default:
                     break;
             }
@@ -176,6 +179,19 @@ internal static class Lexer
 
             tokens.Add(new Token(k, query.Slice(i, len).ToString(), pos));
             i += len;
+        }
+    }
+
+    /// <summary>Accounts for newlines inside a quoted token spanning <c>[start, end)</c>.</summary>
+    private static void CountLines(ReadOnlySpan<char> q, int start, int end, ref int line, ref int lineStart)
+    {
+        for (int k = start; k < end; k++)
+        {
+            if (q[k] == '\n')
+            {
+                line++;
+                lineStart = k + 1;
+            }
         }
     }
 

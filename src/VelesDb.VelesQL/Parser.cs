@@ -939,14 +939,14 @@ internal sealed class Parser
             case TokenKind.LBrace:
                 return ParseSparseLiteral();
             case TokenKind.LParen:
-            {
-                Advance();
-                Enter();
-                Expr inner = IsKw("SELECT") ? new SubqueryExpr(t.Position, ParseSelect()) : ParseArith();
-                Exit();
-                Expect(TokenKind.RParen, "')'");
-                return inner;
-            }
+                {
+                    Advance();
+                    Enter();
+                    Expr inner = IsKw("SELECT") ? new SubqueryExpr(t.Position, ParseSelect()) : ParseArith();
+                    Exit();
+                    Expect(TokenKind.RParen, "')'");
+                    return inner;
+                }
 
             case TokenKind.QuotedIdentifier:
                 return ParseColumnRef("a column");

@@ -89,4 +89,12 @@ public class LexerTests
         Assert.Equal(ParseErrorKind.ComplexityLimit, e.Kind);
         Assert.Equal(64, e.Position.Offset);
     }
+
+    [Fact]
+    public void Tokenize_MultiLineString_AdvancesLine()
+    {
+        var t = Lex("'a\nb' x");
+        Assert.Equal("a\nb", t[0].Text);
+        Assert.Equal(new SourcePosition(6, 2, 4), t[1].Position);
+    }
 }
