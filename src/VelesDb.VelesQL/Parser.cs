@@ -220,6 +220,7 @@ internal sealed class Parser
         var rest = new List<SetOperation>();
         while (true)
         {
+            var opPos = Current.Position;
             SetOperator op;
             if (AcceptKw("UNION"))
             {
@@ -238,7 +239,7 @@ internal sealed class Parser
                 break;
             }
 
-            rest.Add(new SetOperation(op, ParseSelect()));
+            rest.Add(new SetOperation(opPos, op, ParseSelect()));
         }
 
         return rest.Count == 0 ? first : new CompoundSelectStatement(first.Pos, first, rest);

@@ -15,6 +15,12 @@ internal static class VelesQLParser
         return Parser.ParseQuery(query.AsSpan());
     }
 
+    /// <summary>Parses one VelesQL query held in a span (offsets in positions are relative to the span).</summary>
+    /// <param name="query">The query text.</param>
+    /// <returns>The parsed query.</returns>
+    /// <exception cref="VelesQLParseException">The text is not valid VelesQL or exceeds a parse-time limit.</exception>
+    public static Query Parse(ReadOnlySpan<char> query) => Parser.ParseQuery(query);
+
     /// <summary>Parses one VelesQL query, returning null and the error instead of throwing.</summary>
     /// <param name="query">The query text.</param>
     /// <param name="error">The parse error, or null on success.</param>

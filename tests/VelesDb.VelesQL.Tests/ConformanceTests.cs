@@ -69,4 +69,27 @@ public class ConformanceTests
             Assert.Equal(c.FromAlias, select.Aliases.ToArray());
         }
     }
+
+    [Theory]
+    [InlineData("P004", ParseErrorKind.UnexpectedToken, "'SELEC'")]
+    [InlineData("P005", ParseErrorKind.UnexpectedToken, "Expected FROM but found 'docs'")]
+    [InlineData("P026", ParseErrorKind.SyntaxError, "empty sparse vector")]
+    [InlineData("P075", ParseErrorKind.UnexpectedToken, "DELETE requires a WHERE clause")]
+    [InlineData("P086", ParseErrorKind.UnexpectedToken, "Expected a collection name but found end of input")]
+    [InlineData("P088", ParseErrorKind.UnexpectedToken, "only SELECT and compound queries")]
+    [InlineData("P103", ParseErrorKind.SyntaxError, "VALUES row 2 has 3 values")]
+    [InlineData("P125", ParseErrorKind.UnexpectedToken, "takes no arguments")]
+    [InlineData("P127", ParseErrorKind.SyntaxError, "'NTILE'")]
+    [InlineData("P128", ParseErrorKind.SyntaxError, "Comma-separated MATCH")]
+    [InlineData("P129", ParseErrorKind.SyntaxError, "not allowed in MATCH RETURN")]
+    [InlineData("P131", ParseErrorKind.ComplexityLimit, "[E007] Graph expansion exceeded: max=32")]
+    [InlineData("P132", ParseErrorKind.ComplexityLimit, "[E007] Graph expansion exceeded: max=32")]
+    public void Reject_ForTheRightReason(string id, ParseErrorKind kind, string fragment)
+    {
+        var c = Cases.Value.Single(x => x.Id == id);
+        Assert.False(c.ShouldParse);
+        var e = Assert.Throws<VelesQLParseException>(() => VelesQLParser.Parse(c.Query));
+        Assert.Equal(kind, e.Kind);
+        Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
+    }
 }

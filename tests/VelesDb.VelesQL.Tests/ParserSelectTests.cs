@@ -237,6 +237,7 @@ public class ParserSelectTests
         Assert.Equal(new[] { SetOperator.UnionAll, SetOperator.Intersect, SetOperator.Except }, c.Rest.Select(r => r.Operator));
         Assert.Equal("d", c.Rest[2].Right.From.Name);
         Assert.Equal(3UL, c.Rest[2].Right.Limit);
+        Assert.Equal(new SourcePosition(17, 1, 18), c.Rest[0].Pos);
     }
 
     [Fact]
@@ -255,5 +256,14 @@ public class ParserSelectTests
         var g = Assert.IsType<GraphMatchCondition>(Assert.IsType<AndCondition>(s.Where).Right);
         Assert.Equal(2, g.Pattern.Nodes.Count);
         Assert.Equal("CITES", Assert.Single(g.Pattern.Relationships[0].Types));
+    }
+
+    [Fact]
+    public void Parse_SpanOverload_MatchesString()
+    {
+        const string text = "xxSELECT * FROM t LIMIT 2xx";
+        var q = VelesQLParser.Parse(text.AsSpan(2, text.Length - 4));
+        Assert.Equal(2UL, Assert.IsType<SelectStatement>(q.Statement).Limit);
+        Assert.Equal(new SourcePosition(14, 1, 15), Assert.IsType<SelectStatement>(q.Statement).From.Pos);
     }
 }

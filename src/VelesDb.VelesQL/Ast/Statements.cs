@@ -97,9 +97,10 @@ internal enum SetOperator
 }
 
 /// <summary>One <c>op SELECT …</c> link of a compound query.</summary>
+/// <param name="Pos">Source position of the operator keyword.</param>
 /// <param name="Operator">The set operator.</param>
 /// <param name="Right">The right operand.</param>
-internal sealed record SetOperation(SetOperator Operator, SelectStatement Right);
+internal sealed record SetOperation(SourcePosition Pos, SetOperator Operator, SelectStatement Right) : Node(Pos);
 
 /// <summary>A compound query evaluated strictly left to right.</summary>
 /// <param name="Pos">Source position.</param>
