@@ -10,7 +10,12 @@ public class ConformanceTests
 
     private static readonly Lazy<List<Case>> Cases = new(Load);
 
-    /// <summary>Finds ../shared/conformance/velesql_parser_cases.json relative to the folder holding VelesDb.slnx.</summary>
+    /// <summary>
+    /// Finds the shared conformance file: <c>$VELESDB_SHARED_DIR/conformance/…</c> when set,
+    /// otherwise <c>../shared/conformance/velesql_parser_cases.json</c> next to the folder holding
+    /// VelesDb.slnx (the project's layout). A missing file fails the tests with the paths tried:
+    /// the cases are never skipped.
+    /// </summary>
     internal static string CasesPath()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -20,7 +25,16 @@ public class ConformanceTests
         }
 
         Assert.NotNull(dir);
-        return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "conformance", "velesql_parser_cases.json"));
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("VELESDB_SHARED_DIR") is { Length: > 0 } shared)
+        {
+            candidates.Add(Path.Combine(shared, "conformance", "velesql_parser_cases.json"));
+        }
+
+        candidates.Add(Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "conformance", "velesql_parser_cases.json")));
+        var found = candidates.FirstOrDefault(File.Exists);
+        Assert.True(found is not null, $"The VelesQL conformance cases were not found; tried {string.Join(", ", candidates)}. Set VELESDB_SHARED_DIR to the shared folder.");
+        return found!;
     }
 
     private static List<Case> Load()
