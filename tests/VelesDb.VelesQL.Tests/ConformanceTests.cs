@@ -13,7 +13,8 @@ public class ConformanceTests
     /// <summary>
     /// Finds the shared conformance file: <c>$VELESDB_SHARED_DIR/conformance/…</c> when set,
     /// otherwise <c>../shared/conformance/velesql_parser_cases.json</c> next to the folder holding
-    /// VelesDb.slnx (the project's layout). A missing file fails the tests with the paths tried:
+    /// VelesDb.slnx (the project's layout), then a <c>shared</c> folder beside any ancestor, then
+    /// the workspace's <c>/work/shared</c>. A missing file fails the tests with the paths tried:
     /// the cases are never skipped.
     /// </summary>
     internal static string CasesPath()
@@ -32,6 +33,15 @@ public class ConformanceTests
         }
 
         candidates.Add(Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "conformance", "velesql_parser_cases.json")));
+
+        // A clean clone made elsewhere (CI may clone into a temporary folder) still finds the
+        // workspace's shared folder: every ancestor's sibling "shared", then the workspace root.
+        for (var ancestor = dir.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            candidates.Add(Path.Combine(ancestor.FullName, "shared", "conformance", "velesql_parser_cases.json"));
+        }
+
+        candidates.Add(Path.Combine("/work", "shared", "conformance", "velesql_parser_cases.json"));
         var found = candidates.FirstOrDefault(File.Exists);
         Assert.True(found is not null, $"The VelesQL conformance cases were not found; tried {string.Join(", ", candidates)}. Set VELESDB_SHARED_DIR to the shared folder.");
         return found!;
