@@ -67,6 +67,27 @@ internal sealed class SnapshotReader
         }
     }
 
+    /// <summary>
+    /// Reads the 24-byte header both index snapshots share — magic, version, zero flags, two
+    /// counts and a posting total — failing on a wrong magic, version or flags.
+    /// </summary>
+    public (uint Documents, uint Terms, ulong Postings) ReadHeader(uint magic, ushort expectedVersion)
+    {
+        EnsureAvailable(24, 1, "header bytes");
+        if (ReadUInt32() != magic)
+        {
+            Fail("wrong magic");
+        }
+
+        var version = ReadUInt16();
+        if (version != expectedVersion || ReadUInt16() != 0)
+        {
+            Fail($"unsupported version {version} or flags");
+        }
+
+        return (ReadUInt32(), ReadUInt32(), ReadUInt64());
+    }
+
     /// <summary>Reads a u16.</summary>
     public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 

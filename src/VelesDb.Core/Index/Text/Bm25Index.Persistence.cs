@@ -88,21 +88,7 @@ internal sealed partial class Bm25Index
     public static Bm25Index Load(Stream stream)
     {
         var reader = SnapshotReader.Open(stream, "BM25");
-        reader.EnsureAvailable(24, 1, "header bytes");
-        if (reader.ReadUInt32() != SnapshotMagic)
-        {
-            reader.Fail("wrong magic");
-        }
-
-        var version = reader.ReadUInt16();
-        if (version != SnapshotVersion || reader.ReadUInt16() != 0)
-        {
-            reader.Fail($"unsupported version {version} or flags");
-        }
-
-        var documents = reader.ReadUInt32();
-        var termCount = reader.ReadUInt32();
-        var declaredPostings = reader.ReadUInt64();
+        var (documents, termCount, declaredPostings) = reader.ReadHeader(SnapshotMagic, SnapshotVersion);
 
         reader.EnsureAvailable(documents, 8, "documents");
         var docRows = new int[documents];
