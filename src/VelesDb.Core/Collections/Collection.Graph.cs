@@ -74,6 +74,7 @@ public sealed partial class Collection
             if (body is not null)
             {
                 lsn = _wal.Append(WalRecordType.AddEdges, body.WrittenSpan);
+                BumpWriteGeneration();
             }
 
             _edges.AddBatch(edges);

@@ -48,6 +48,7 @@ public sealed partial class Collection
             config.Write(_directory);
             _config = config;
             _secondary.Create(field, LiveRowsWithPayloadLocked());
+            BumpWriteGeneration();
             return true;
         }
         finally
@@ -79,6 +80,7 @@ public sealed partial class Collection
             config.Write(_directory);
             _config = config;
             _secondary.Drop(field);
+            BumpWriteGeneration();
             return true;
         }
         finally

@@ -47,6 +47,7 @@ public sealed partial class Collection
             if (body is not null)
             {
                 lsn = _wal.Append(withSparse ? WalRecordType.UpsertSparse : WalRecordType.Upsert, body.WrittenSpan);
+                BumpWriteGeneration();
             }
 
             var rows = new int[prepared.Length];
@@ -117,6 +118,7 @@ public sealed partial class Collection
             if (_options.Durability != DurabilityMode.None)
             {
                 lsn = _wal.Append(type, EncodeIds(present));
+                BumpWriteGeneration();
             }
 
             foreach (var id in present)

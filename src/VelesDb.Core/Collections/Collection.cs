@@ -44,6 +44,7 @@ public sealed partial class Collection : IDisposable
     private VectorFile? _vectors;
     private PayloadLog _payloads = null!;
     private WriteAheadLog _wal = null!;
+    private long _writeGeneration;
     private ulong[]? _sortedIds;
     private bool _disposed;
     private string? _deletedMessage;
@@ -132,6 +133,15 @@ public sealed partial class Collection : IDisposable
 
     /// <summary>Whether points carry dense vectors: vector collections, and graph collections with an embedding dimension.</summary>
     public bool HasVectors => Kind != CollectionKind.Metadata && Dimension > 0;
+
+    /// <summary>
+    /// Grows on every logged write and every index change; cached VelesQL plans compare it to notice
+    /// that the data they were planned against has changed.
+    /// </summary>
+    internal long WriteGeneration => Interlocked.Read(ref _writeGeneration);
+
+    /// <summary>Advances <see cref="WriteGeneration"/>.</summary>
+    internal void BumpWriteGeneration() => Interlocked.Increment(ref _writeGeneration);
 
     /// <summary>The schema of a graph collection (<see cref="GraphSchema.Schemaless"/> when none was given); null for other kinds.</summary>
     public GraphSchema? Schema { get; }

@@ -11,7 +11,7 @@ namespace VelesDb.Core.Collections;
 /// process may open a directory at a time (<c>velesdb.lock</c>, VELES-031 otherwise). Dispose
 /// checkpoints every collection.
 /// </summary>
-public sealed class VelesDatabase : IDisposable
+public sealed partial class VelesDatabase : IDisposable
 {
     /// <summary>Largest vector dimension.</summary>
     public const int MaxDimension = 65_536;

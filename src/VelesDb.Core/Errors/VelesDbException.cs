@@ -25,6 +25,19 @@ public sealed class VelesDbException : Exception
     /// <summary>The stable error code.</summary>
     public VelesDbErrorCode Code { get; }
 
+    /// <summary>
+    /// For VelesQL errors (code VELES-010), the finer query error code: <c>V001</c>…<c>V012</c> for
+    /// validation, <c>E007</c> for the graph-expansion budget, <c>PARSE</c> for syntax errors,
+    /// <c>EXEC</c> for runtime failures; null otherwise.
+    /// </summary>
+    public string? QueryCode { get; init; }
+
+    /// <summary>For VelesQL errors, a suggestion saying how to fix the query; null otherwise.</summary>
+    public string? Hint { get; init; }
+
+    /// <summary>For VelesQL parse errors, the zero-based character offset of the error; null otherwise.</summary>
+    public int? Position { get; init; }
+
     /// <summary>The code as rendered on the wire, e.g. <c>VELES-004</c>.</summary>
     public string CodeString => Format(Code);
 

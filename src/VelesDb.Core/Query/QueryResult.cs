@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace VelesDb.Core.Query;
+
+/// <summary>The result of one VelesQL statement.</summary>
+/// <remarks>
+/// Every statement answers with rows: a SELECT or MATCH its projected rows, an aggregation its
+/// group rows, DDL and admin statements one status row (for example <c>{"deleted_count": 3}</c> for
+/// TRUNCATE or <c>{"status": "flushed", "full": false}</c> for FLUSH).
+/// </remarks>
+public sealed class QueryResult
+{
+    internal QueryResult(string statementType, IReadOnlyList<JsonObject> rows, bool isAggregation = false, long affectedRows = 0)
+    {
+        StatementType = statementType;
+        Rows = rows;
+        IsAggregation = isAggregation;
+        AffectedRows = affectedRows;
+    }
+
+    /// <summary>The statement kind in upper case: <c>SELECT</c>, <c>MATCH</c>, <c>INSERT</c>, <c>EXPLAIN</c>, …</summary>
+    public string StatementType { get; }
+
+    /// <summary>The result rows, in result order.</summary>
+    public IReadOnlyList<JsonObject> Rows { get; }
+
+    /// <summary>True when the rows are aggregation groups (GROUP BY or aggregate functions without NEAR).</summary>
+    public bool IsAggregation { get; }
+
+    /// <summary>Points, nodes or edges written or deleted by a DML statement; 0 otherwise.</summary>
+    public long AffectedRows { get; }
+
+    /// <summary>Wall-clock execution time, parse included.</summary>
+    public TimeSpan Elapsed { get; internal set; }
+}
+
+/// <summary>Per-call options of <see cref="Collections.VelesDatabase.Execute"/>.</summary>
+public sealed record QueryOptions
+{
+    /// <summary>The default options.</summary>
+    public static QueryOptions Default { get; } = new();
+
+    /// <summary>The hard result ceiling: no statement returns more rows.</summary>
+    public const int MaxResultRows = 100_000;
+
+    /// <summary>
+    /// The collection a top-level MATCH statement runs in (MATCH has no FROM). Ignored by statements
+    /// that name their collection.
+    /// </summary>
+    public string? Collection { get; init; }
+
+    /// <summary>Per-query timeout; a <c>WITH (timeout_ms = …)</c> option overrides it. Null: no timeout.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Whether parsed and validated statements are cached by query text (default true).</summary>
+    public bool UsePlanCache { get; init; } = true;
+
+    /// <summary>The deepest graph traversal a MATCH may run (default 10, at most 32).</summary>
+    public int MaxTraversalDepth { get; init; } = 10;
+}
