@@ -1,8 +1,8 @@
 using System.Text.Json;
 using VelesDb.Core.Distance;
-using F = VelesDb.Core.Filtering;
 using VelesDb.VelesQL.Ast;
 using CoreCondition = VelesDb.Core.Filtering.Condition;
+using F = VelesDb.Core.Filtering;
 using SqlCondition = VelesDb.VelesQL.Ast.Condition;
 
 namespace VelesDb.Core.Query;
@@ -137,24 +137,24 @@ internal static class Predicates
         switch (c)
         {
             case AndCondition a:
-            {
-                var l = Compile(a.Left, scope, ctx, handled);
-                var r = Compile(a.Right, scope, ctx, handled);
-                return row => l(row) && r(row);
-            }
+                {
+                    var l = Compile(a.Left, scope, ctx, handled);
+                    var r = Compile(a.Right, scope, ctx, handled);
+                    return row => l(row) && r(row);
+                }
 
             case OrCondition o:
-            {
-                var l = Compile(o.Left, scope, ctx, handled);
-                var r = Compile(o.Right, scope, ctx, handled);
-                return row => l(row) || r(row);
-            }
+                {
+                    var l = Compile(o.Left, scope, ctx, handled);
+                    var r = Compile(o.Right, scope, ctx, handled);
+                    return row => l(row) || r(row);
+                }
 
             case NotCondition n:
-            {
-                var inner = Compile(n.Operand, scope, ctx, handled);
-                return row => !inner(row);
-            }
+                {
+                    var inner = Compile(n.Operand, scope, ctx, handled);
+                    return row => !inner(row);
+                }
 
             case CompareCondition { Left: SimilarityExpr { Vector: not null } s } cmp:
                 return Threshold(s, cmp.Op, cmp.Right, scope, ctx);
@@ -447,82 +447,82 @@ internal static class Predicates
         switch (c)
         {
             case CompareCondition cmp:
-            {
-                var op = cmp.Op;
-                var valueExpr = cmp.Right;
-                if (!IsConstant(cmp.Right))
                 {
-                    swapped = true;
-                    op = Flip(op);
-                    valueExpr = cmp.Left;
-                }
+                    var op = cmp.Op;
+                    var valueExpr = cmp.Right;
+                    if (!IsConstant(cmp.Right))
+                    {
+                        swapped = true;
+                        op = Flip(op);
+                        valueExpr = cmp.Left;
+                    }
 
-                if (!IsConstant(valueExpr) || cmp.Left is SimilarityExpr || cmp.Right is SimilarityExpr)
-                {
-                    return null;
-                }
+                    if (!IsConstant(valueExpr) || cmp.Left is SimilarityExpr || cmp.Right is SimilarityExpr)
+                    {
+                        return null;
+                    }
 
-                var value = ctx.Constant(valueExpr);
-                if (op is not (CompareOp.Eq or CompareOp.NotEq) && !(QueryValues.IsNumber(value) || value is string))
-                {
-                    return value is null
-                        ? Never(field)
-                        : QueryErrors.Execution<CoreCondition>($"{cmp.Op} compares numbers or strings, not a {QueryValues.TypeName(value)} (line {cmp.Pos.Line}, column {cmp.Pos.Column}).");
-                }
+                    var value = ctx.Constant(valueExpr);
+                    if (op is not (CompareOp.Eq or CompareOp.NotEq) && !(QueryValues.IsNumber(value) || value is string))
+                    {
+                        return value is null
+                            ? Never(field)
+                            : QueryErrors.Execution<CoreCondition>($"{cmp.Op} compares numbers or strings, not a {QueryValues.TypeName(value)} (line {cmp.Pos.Line}, column {cmp.Pos.Column}).");
+                    }
 
-                var element = QueryValues.ToElement(value);
-                return op switch
-                {
-                    CompareOp.Eq => new F.EqCondition(field, element),
-                    CompareOp.NotEq => new F.NeqCondition(field, element),
-                    CompareOp.Lt => new F.LtCondition(field, element),
-                    CompareOp.LtEq => new F.LteCondition(field, element),
-                    CompareOp.Gt => new F.GtCondition(field, element),
-                    _ => new F.GteCondition(field, element),
-                };
-            }
+                    var element = QueryValues.ToElement(value);
+                    return op switch
+                    {
+                        CompareOp.Eq => new F.EqCondition(field, element),
+                        CompareOp.NotEq => new F.NeqCondition(field, element),
+                        CompareOp.Lt => new F.LtCondition(field, element),
+                        CompareOp.LtEq => new F.LteCondition(field, element),
+                        CompareOp.Gt => new F.GtCondition(field, element),
+                        _ => new F.GteCondition(field, element),
+                    };
+                }
 
             case InCondition i:
-            {
-                var values = i.Values.Select(v => QueryValues.ToElement(ctx.Constant(v))).ToArray();
-                CoreCondition inCond = new F.InCondition(field, values);
-                return i.Negated ? new F.NotCondition(inCond) : inCond;
-            }
-
-            case BetweenCondition b:
-            {
-                var low = ctx.Constant(b.Low);
-                var high = ctx.Constant(b.High);
-                if (!(QueryValues.IsNumber(low) || low is string) || !(QueryValues.IsNumber(high) || high is string))
                 {
-                    return QueryErrors.Execution<CoreCondition>("BETWEEN bounds must be numbers or strings.");
+                    var values = i.Values.Select(v => QueryValues.ToElement(ctx.Constant(v))).ToArray();
+                    CoreCondition inCond = new F.InCondition(field, values);
+                    return i.Negated ? new F.NotCondition(inCond) : inCond;
                 }
 
-                CoreCondition range = new F.AndCondition(new F.GteCondition(field, QueryValues.ToElement(low)), new F.LteCondition(field, QueryValues.ToElement(high)));
-                return b.Negated ? new F.NotCondition(range) : range;
-            }
+            case BetweenCondition b:
+                {
+                    var low = ctx.Constant(b.Low);
+                    var high = ctx.Constant(b.High);
+                    if (!(QueryValues.IsNumber(low) || low is string) || !(QueryValues.IsNumber(high) || high is string))
+                    {
+                        return QueryErrors.Execution<CoreCondition>("BETWEEN bounds must be numbers or strings.");
+                    }
+
+                    CoreCondition range = new F.AndCondition(new F.GteCondition(field, QueryValues.ToElement(low)), new F.LteCondition(field, QueryValues.ToElement(high)));
+                    return b.Negated ? new F.NotCondition(range) : range;
+                }
 
             case LikeCondition l:
-            {
-                var pattern = ctx.Constant(l.Pattern) as string ?? QueryErrors.Execution<string>("A LIKE pattern must be a string.");
-                CoreCondition like = l.CaseInsensitive ? new F.ILikeCondition(field, pattern) : new F.LikeCondition(field, pattern);
-                return l.Negated ? new F.NotCondition(like) : like;
-            }
+                {
+                    var pattern = ctx.Constant(l.Pattern) as string ?? QueryErrors.Execution<string>("A LIKE pattern must be a string.");
+                    CoreCondition like = l.CaseInsensitive ? new F.ILikeCondition(field, pattern) : new F.LikeCondition(field, pattern);
+                    return l.Negated ? new F.NotCondition(like) : like;
+                }
 
             case IsNullCondition n:
                 return n.Negated ? new F.IsNotNullCondition(field) : new F.IsNullCondition(field);
             case ContainsTextCondition t:
                 return new F.ContainsCondition(field, ctx.Constant(t.Text) as string ?? QueryErrors.Execution<string>("CONTAINS_TEXT needs a string."));
             case ContainsCondition k:
-            {
-                var values = k.Values.Select(v => QueryValues.ToElement(ctx.Constant(v))).ToArray();
-                return k.Mode switch
                 {
-                    ContainsMode.Single => new F.ArrayContainsCondition(field, values[0]),
-                    ContainsMode.Any => new F.ArrayContainsAnyCondition(field, values),
-                    _ => new F.ArrayContainsAllCondition(field, values),
-                };
-            }
+                    var values = k.Values.Select(v => QueryValues.ToElement(ctx.Constant(v))).ToArray();
+                    return k.Mode switch
+                    {
+                        ContainsMode.Single => new F.ArrayContainsCondition(field, values[0]),
+                        ContainsMode.Any => new F.ArrayContainsAnyCondition(field, values),
+                        _ => new F.ArrayContainsAllCondition(field, values),
+                    };
+                }
 
             default:
                 return null;
