@@ -228,7 +228,7 @@ internal static class Predicates
         return doc.RootElement.Clone();
     }
 
-    private static bool OrderMatches(CompareOp op, int order) => op switch
+    internal static bool OrderMatches(CompareOp op, int order) => op switch
     {
         CompareOp.Lt => order < 0,
         CompareOp.LtEq => order <= 0,
@@ -238,7 +238,7 @@ internal static class Predicates
         _ => order != 0,
     };
 
-    private static CompareOp Flip(CompareOp op) => op switch
+    internal static CompareOp Flip(CompareOp op) => op switch
     {
         CompareOp.Lt => CompareOp.Gt,
         CompareOp.LtEq => CompareOp.GtEq,

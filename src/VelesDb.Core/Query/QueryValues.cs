@@ -20,7 +20,7 @@ internal static class QueryValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? l
+        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l
             : element.TryGetUInt64(out var u) ? u
             : element.GetDouble(),
         _ => element,
