@@ -112,6 +112,7 @@ internal static partial class QueryValidator
         }
     }
 
+    /// <summary>Walks each expression of a list.</summary>
     private static void WalkExprs(IReadOnlyList<Expr> exprs, in ExprContext ctx)
     {
         foreach (var e in exprs)
@@ -174,6 +175,7 @@ internal static partial class QueryValidator
             return facts;
         }
 
+        /// <summary>Records the predicates of <paramref name="condition"/> in source order with their OR / NOT context.</summary>
         private void Visit(Condition condition, bool underOr, bool underNot)
         {
             switch (condition)

@@ -13,6 +13,7 @@ internal static partial class QueryValidator
     /// <param name="InArithmetic">The expression is an operand of + - * / or unary minus.</param>
     private readonly record struct ExprContext(NameScope Scope, bool VectorContext, bool InMatch, string Clause, bool InArithmetic);
 
+    /// <summary>Walks one expression and everything below it, checking V006, V008 and V010 and descending into subqueries.</summary>
     private static void WalkExpr(Expr expr, in ExprContext ctx)
     {
         switch (expr)
@@ -61,6 +62,7 @@ internal static partial class QueryValidator
         }
     }
 
+    /// <summary>V006 for a zero-argument similarity() without a vector search; V008 for similarity(field, v) inside arithmetic.</summary>
     private static void CheckSimilarity(SimilarityExpr similarity, in ExprContext ctx)
     {
         if (similarity.Field is null)
@@ -120,6 +122,7 @@ internal static partial class QueryValidator
         }
     }
 
+    /// <summary>Validates a scalar subquery as its own block inside <paramref name="outer"/> (V010 past <see cref="MaxSubqueryDepth"/> levels).</summary>
     private static void ValidateSubquery(SubqueryExpr subquery, NameScope outer)
     {
         if (outer.Depth + 1 > MaxSubqueryDepth)

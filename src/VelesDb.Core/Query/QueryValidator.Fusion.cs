@@ -8,8 +8,10 @@ internal static partial class QueryValidator
     /// <summary>The accepted absolute error of RSF weights summing to 1.</summary>
     public const double RsfWeightTolerance = 0.001;
 
+    /// <summary>The strategies USING FUSION accepts (spec §6.8).</summary>
     private static readonly string[] FusionStrategies = ["rrf", "weighted", "maximum", "average", "rsf", "relative_score"];
 
+    /// <summary>The strategies NEAR_FUSED accepts (spec §6.4).</summary>
     private static readonly string[] NearFusedStrategies = ["rrf", "average", "maximum"];
 
     /// <summary>Every accepted USING FUSION key, mapped to its canonical name.</summary>
@@ -25,6 +27,7 @@ internal static partial class QueryValidator
         ["sparse_w"] = "sparse_weight",
     };
 
+    /// <summary>The hint for a USING FUSION clause without two fusable branches.</summary>
     private const string FusionHint = "Combine vector NEAR $q with a text MATCH (body MATCH 'words') or vector SPARSE_NEAR $s in WHERE, use vector NEAR_FUSED [$a, $b], or remove USING FUSION.";
 
     /// <summary>Checks the trailing <c>USING FUSION</c> clause of <paramref name="select"/>.</summary>
@@ -98,6 +101,7 @@ internal static partial class QueryValidator
         }
     }
 
+    /// <summary>RSF weights: both given must sum to 1 (± <see cref="RsfWeightTolerance"/>); one given leaves 1 − it for the other, which must not be negative.</summary>
     private static void CheckRsfWeights(Dictionary<string, OptionEntry> seen, double? dense, double? sparse)
     {
         if (dense is { } d && sparse is { } s)

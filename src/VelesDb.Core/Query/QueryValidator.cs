@@ -71,6 +71,7 @@ internal static partial class QueryValidator
         }
     }
 
+    /// <summary>V009: the WHERE shapes the LET evaluator rejects (SPARSE_NEAR, NEAR_FUSED, NOT similarity, OR with a vector search).</summary>
     private static void CheckLetSelectShape(SelectStatement select, LetBinding let)
     {
         if (select.Where is null)
@@ -107,6 +108,7 @@ internal static partial class QueryValidator
         }
     }
 
+    /// <summary>Dispatches on the statement kind; <paramref name="lets"/> reach only a plain SELECT (V009 ran before).</summary>
     private static void ValidateStatement(Statement statement, IReadOnlyList<LetBinding> lets)
     {
         switch (statement)
