@@ -176,6 +176,17 @@ public sealed class StatementExecutorAdminTests : IDisposable
     }
 
     [Fact]
+    public void Analyze_PastTheTimeout_IsStoppedByTheGuardRail()
+    {
+        var c = _db.CreateMetadataCollection("nums");
+        c.Upsert([.. Enumerable.Range(0, 2_000).Select(i => Point.Metadata((ulong)i, JsonDocument.Parse($$"""{"v":{{i}}}""").RootElement))]);
+
+        var e = Assert.Throws<VelesDbException>(() => _db.Execute("ANALYZE nums", null, new VelesDb.Core.Query.QueryOptions { Timeout = TimeSpan.FromTicks(1) }));
+
+        Assert.Equal(VelesDbErrorCode.GuardRail, e.Code);
+    }
+
+    [Fact]
     public void Analyze_MissingCollection_IsCollectionNotFound() =>
         Assert.Equal(VelesDbErrorCode.CollectionNotFound, Fails("ANALYZE nope").Code);
 

@@ -208,6 +208,20 @@ public sealed class StatementExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Update_MoreRowsThanOneBatch_UpdatesThemAll()
+    {
+        var c = _db.CreateMetadataCollection("many");
+        c.Upsert([.. Enumerable.Range(0, 10_050).Select(i => Point.Metadata((ulong)i, JsonDocument.Parse($$"""{"v":{{i}}}""").RootElement))]);
+
+        var r = _db.Execute("UPDATE many SET v = v * 2 WHERE v >= 10");
+
+        Assert.Equal(10_040, r.AffectedRows);
+        Assert.Equal(9, Payload(c, 9).GetProperty("v").GetInt64());
+        Assert.Equal(20, Payload(c, 10).GetProperty("v").GetInt64());
+        Assert.Equal(20_098, Payload(c, 10_049).GetProperty("v").GetInt64());
+    }
+
+    [Fact]
     public void Update_DottedKey_SetsNestedFieldsAndKeepsSiblings()
     {
         var c = Docs();
