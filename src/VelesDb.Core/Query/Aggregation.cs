@@ -97,12 +97,21 @@ internal static class Aggregation
                 group.Set(ExprKeys.Key(a), Compute(a, members, scope, ctx, higherIsBetter));
             }
 
+            // Aliased aggregates are also visible by alias (HAVING n >= 2).
+            foreach (var item in s.Items)
+            {
+                if (item is { Alias: { } alias, Expression: AggregateExpr agg })
+                {
+                    group.Set(alias, group.Computed![ExprKeys.Key(agg)]);
+                }
+            }
+
             result.Add(group);
         }
 
         if (s.Having is { } having)
         {
-            var predicate = Predicates.Compile(having, scope, ctx);
+            var predicate = Predicates.CompileComputed(having, scope, ctx);
             result = result.FindAll(r => predicate(r));
         }
 

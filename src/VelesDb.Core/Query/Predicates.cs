@@ -42,6 +42,13 @@ internal static class Predicates
         Compile(condition, scope, ctx, static _ => false);
 
     /// <summary>
+    /// Compiles a condition over computed rows (HAVING over groups): every column resolves through the
+    /// row's computed values first, never straight from a point payload.
+    /// </summary>
+    public static Func<Row, bool> CompileComputed(SqlCondition condition, Scope scope, ExecContext ctx) =>
+        Compile(condition, scope, ctx, static _ => false, payloadColumns: false);
+
+    /// <summary>
     /// Splits <paramref name="where"/> into pushdown, residual and id set. Top-level conjuncts for which
     /// <paramref name="handled"/> is true (search predicates already applied by the caller) are dropped.
     /// </summary>
@@ -122,14 +129,14 @@ internal static class Predicates
         }
     }
 
-    private static Func<Row, bool> Compile(SqlCondition c, Scope scope, ExecContext ctx, Func<SqlCondition, bool> handled)
+    private static Func<Row, bool> Compile(SqlCondition c, Scope scope, ExecContext ctx, Func<SqlCondition, bool> handled, bool payloadColumns = true)
     {
         if (handled(c))
         {
             return static _ => true;
         }
 
-        if (TryTranslate(c, scope, ctx, out var core))
+        if (payloadColumns && TryTranslate(c, scope, ctx, out var core))
         {
             return row => core.Matches(row.Primary?.Payload ?? EmptyObject);
         }
@@ -138,21 +145,21 @@ internal static class Predicates
         {
             case AndCondition a:
                 {
-                    var l = Compile(a.Left, scope, ctx, handled);
-                    var r = Compile(a.Right, scope, ctx, handled);
+                    var l = Compile(a.Left, scope, ctx, handled, payloadColumns);
+                    var r = Compile(a.Right, scope, ctx, handled, payloadColumns);
                     return row => l(row) && r(row);
                 }
 
             case OrCondition o:
                 {
-                    var l = Compile(o.Left, scope, ctx, handled);
-                    var r = Compile(o.Right, scope, ctx, handled);
+                    var l = Compile(o.Left, scope, ctx, handled, payloadColumns);
+                    var r = Compile(o.Right, scope, ctx, handled, payloadColumns);
                     return row => l(row) || r(row);
                 }
 
             case NotCondition n:
                 {
-                    var inner = Compile(n.Operand, scope, ctx, handled);
+                    var inner = Compile(n.Operand, scope, ctx, handled, payloadColumns);
                     return row => !inner(row);
                 }
 

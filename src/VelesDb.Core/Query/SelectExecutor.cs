@@ -111,9 +111,12 @@ internal static partial class SelectExecutor
 
         var grouping = HasAggregates(s);
         var plan = SearchPlan.Create(s, scope, ctx);
-        var limit = Limit(s, operand, grouping);
+
+        // GROUP BY with a vector search groups the ranked hits by parent document (a page of groups,
+        // default LIMIT 10); any other aggregation groups every matching row.
+        var parentDocuments = grouping && !IsAggregation(s);
+        var limit = Limit(s, operand, grouping && !parentDocuments);
         var offset = s.Offset is { } o ? (long)Math.Min(o, int.MaxValue) : 0;
-        var parentDocuments = grouping && plan.HasVectorSearch;
 
         // Candidates. A search fetches what the page needs (more when grouping parent documents);
         // a scan reads everything unless nothing after it needs more than the page.

@@ -180,6 +180,8 @@ public sealed class SelectExecutorTests : IDisposable
             Json(r));
         var having = Run("SELECT lang, COUNT(*) AS n FROM notes GROUP BY lang HAVING COUNT(*) >= 2 ORDER BY n DESC");
         Assert.Equal("""{"lang":"fr","n":3};{"lang":"en","n":2}""", Json(having));
+        var byAlias = Run("SELECT lang, COUNT(*) AS n FROM notes GROUP BY lang HAVING n >= 2 AND AVG(stars) > 4");
+        Assert.Equal("""{"lang":"fr","n":3}""", Json(byAlias));
     }
 
     [Fact]
@@ -203,6 +205,14 @@ public sealed class SelectExecutorTests : IDisposable
         var r = Run("SELECT lang, MAX(score) AS best, FIRST(title) AS t FROM notes WHERE vector NEAR [0.0, 0.0] GROUP BY lang LIMIT 2");
         Assert.False(r.IsAggregation);
         Assert.Equal("""{"lang":"fr","best":1,"t":"alpha graph"};{"lang":"en","best":2,"t":"beta index"}""", Json(r));
+    }
+
+    [Fact]
+    public void TextMatchWithGroupBy_AggregatesEveryMatch()
+    {
+        var r = Run("SELECT lang, COUNT(*) AS n FROM notes WHERE title MATCH 'graph' GROUP BY lang");
+        Assert.True(r.IsAggregation);
+        Assert.Equal("""{"lang":"fr","n":3}""", Json(r));
     }
 
     [Fact]
