@@ -20,8 +20,9 @@ internal static class QueryValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => element.GetString(),
+        // Each branch boxes on its own: a plain conditional would unify long, ulong and double to double.
         JsonValueKind.Number => element.TryGetInt64(out var l) ? l
-            : element.TryGetUInt64(out var u) ? u
+            : element.TryGetUInt64(out var u) ? (object)u
             : element.GetDouble(),
         _ => element,
     };
