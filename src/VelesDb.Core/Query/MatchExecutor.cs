@@ -25,6 +25,11 @@ internal static partial class MatchExecutor
     /// <summary>Runs a top-level MATCH … RETURN.</summary>
     public static QueryResult Execute(MatchStatement statement, ExecContext ctx)
     {
+        if (ctx.Lets.Count > 0)
+        {
+            QueryErrors.Execution("LET cannot be used with MATCH.", "Remove the LET bindings; compute values in RETURN (RETURN a.price AS price) and ORDER BY them.");
+        }
+
         var collection = ResolveCollection(ctx);
         var pattern = statement.Pattern;
         CheckPattern(pattern, ctx);
@@ -33,6 +38,7 @@ internal static partial class MatchExecutor
         var binding = new Binding(pattern, matcher, ctx);
         var where = statement.Where is null ? null : binding.CompileWhere(statement.Where);
         var similarity = SimilarityVector(statement, ctx);
+        var limit = statement.Limit is { } l ? (long)Math.Min(l, long.MaxValue) : long.MaxValue;
 
         var rows = new List<MatchRow>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -63,20 +69,20 @@ internal static partial class MatchExecutor
                 }
                 else
                 {
+                    // Rows only grow (duplicates replace), so passing the ceiling is final: stop now.
+                    if (rows.Count == QueryOptions.MaxResultRows && limit > QueryOptions.MaxResultRows)
+                    {
+                        QueryErrors.GuardRail(
+                            "The MATCH produces more than 100,000 rows, the result ceiling.",
+                            "Add LIMIT (at most 100,000) or narrow the pattern with labels, types or WHERE.");
+                    }
+
                     index[key] = rows.Count;
                     rows.Add(new MatchRow(m, row));
                 }
 
                 return true;
             });
-        }
-
-        var limit = statement.Limit is { } l ? (long)Math.Min(l, long.MaxValue) : long.MaxValue;
-        if (rows.Count > QueryOptions.MaxResultRows && limit > QueryOptions.MaxResultRows)
-        {
-            QueryErrors.GuardRail(
-                $"The MATCH produced {rows.Count:N0} rows, above the ceiling of {QueryOptions.MaxResultRows:N0}.",
-                $"Add LIMIT (at most {QueryOptions.MaxResultRows:N0}) or narrow the pattern with labels, types or WHERE.");
         }
 
         foreach (var r in rows)

@@ -206,7 +206,7 @@ internal sealed class PatternMatcher
         if (++_expansions > MaxExpansions)
         {
             QueryErrors.GuardRail(
-                $"The MATCH pattern expanded more than {MaxExpansions:N0} partial paths and was stopped.",
+                "The MATCH pattern expanded more than 1,000,000 partial paths and was stopped.",
                 "Narrow the pattern: add labels, relationship types or property maps, lower the hop ranges, or start from fewer nodes.");
         }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VelesDb.Core.Collections;
+using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
 using VelesDb.Core.Graph;
 using VelesDb.Core.Query;
@@ -304,16 +305,16 @@ public sealed class MatchExecutorTests : IDisposable
         Assert.Equal(VelesDbErrorCode.GuardRail, lowered.Code);
     }
 
-    [Fact]
-    public void Execute_ExpansionBudget_StopsRunawayPatterns()
+    /// <summary>A collection holding the complete directed graph on nodes 1..n (edge ids from 1, by source then target).</summary>
+    private void Complete(string name, int n)
     {
-        var dense = _db.CreateCollection("dense", 2);
-        dense.Upsert([.. Enumerable.Range(1, 16).Select(i => new Point((ulong)i, new float[] { 1, i }))]);
+        var c = _db.CreateCollection(name, 2);
+        c.Upsert([.. Enumerable.Range(1, n).Select(i => new Point((ulong)i, new float[] { 1, i }))]);
         var edges = new List<GraphEdge>();
         ulong id = 1;
-        for (ulong s = 1; s <= 16; s++)
+        for (ulong s = 1; s <= (ulong)n; s++)
         {
-            for (ulong t = 1; t <= 16; t++)
+            for (ulong t = 1; t <= (ulong)n; t++)
             {
                 if (s != t)
                 {
@@ -322,12 +323,64 @@ public sealed class MatchExecutorTests : IDisposable
             }
         }
 
-        dense.AddEdges(edges);
+        c.AddEdges(edges);
+    }
+
+    [Fact]
+    public void Execute_ExpansionBudget_StopsRunawayPatterns()
+    {
+        Complete("dense", 16);
 
         // 16·15·14·13·12·11 simple 6-hop paths from the 16 starts (none ends at a match): far above the budget.
         var e = Error("MATCH (a)-[:L*6..6]->(b {name: 'nobody'}) RETURN b", options: new QueryOptions { Collection = "dense" });
         Assert.Equal(VelesDbErrorCode.GuardRail, e.Code);
         Assert.Contains("partial paths", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_ResultAboveCeiling_IsAGuardRailUnlessLimited()
+    {
+        // A complete directed graph on 13 nodes has 13·12·11·10·9 = 154 440 distinct 4-edge paths.
+        Complete("k13", 13);
+        var options = new QueryOptions { Collection = "k13" };
+
+        var e = Error("MATCH (a)-[r:L*4]->(b) RETURN b.id", options: options);
+        Assert.Equal(VelesDbErrorCode.GuardRail, e.Code);
+        Assert.Contains("100,000", e.Message, StringComparison.Ordinal);
+
+        var limited = _db.Execute("MATCH (a)-[r:L*4]->(b) RETURN b.id LIMIT 2", null, options).Rows;
+        // First by (a, b) = (1, 2), then by edge ids: 1→3 (2), 3→4 (27), 4→5 (40) or 4→6 (41), then on to 2.
+        Assert.Equal([2UL, 2UL], limited.Select(r => r["b.id"]!.GetValue<ulong>()));
+        Assert.Equal(["[2,27,40,50]", "[2,27,41,62]"], limited.Select(r => r["_edge_bindings"]!["r"]!.ToJsonString()));
+    }
+
+    [Fact]
+    public void Execute_Let_IsRejected()
+    {
+        var e = Error("LET x = 1 MATCH (a)-[:KNOWS]->(b) RETURN a.name");
+        Assert.Equal("EXEC", e.QueryCode);
+        Assert.Contains("LET", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_SimilarityThresholdOnDistanceMetric_KeepsCloseNodes()
+    {
+        var places = _db.CreateCollection("places", 2, DistanceMetric.Euclidean);
+        places.Upsert(
+        [
+            new Point(1, new float[] { 0, 0 }),
+            new Point(2, new float[] { 3, 4 }),
+            new Point(3, new float[] { 0.5f, 0 }),
+        ]);
+        places.AddEdges([new GraphEdge(1, 1, 2, "ROAD"), new GraphEdge(2, 2, 1, "ROAD"), new GraphEdge(3, 3, 2, "ROAD")]);
+
+        // similarity() > 1 on Euclidean keeps distances below 1 from (0, 0): nodes 1 (0) and 3 (0.5), not 2 (5).
+        var rows = _db.Execute(
+            "MATCH (a)-[:ROAD]->(b) WHERE similarity(vector, $q) > 1 RETURN a.id, similarity()",
+            new Dictionary<string, object?> { ["q"] = new float[] { 0, 0 } },
+            new QueryOptions { Collection = "places" }).Rows;
+        Assert.Equal([1UL, 3UL], rows.Select(r => r["a.id"]!.GetValue<ulong>()));
+        Assert.Equal([0.0, 0.5], rows.Select(r => r["similarity"]!.GetValue<double>()));
     }
 
     [Fact]
