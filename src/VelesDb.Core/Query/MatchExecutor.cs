@@ -85,10 +85,14 @@ internal static partial class MatchExecutor
             });
         }
 
-        foreach (var r in rows)
+        if (statement.OrderBy.Count > 0)
         {
-            r.Values = binding.ReturnValues(statement.Return, r);
-            r.SortKeys = binding.SortKeys(statement.OrderBy, r);
+            // ORDER BY may name RETURN aliases, so every row's values are needed before sorting.
+            foreach (var r in rows)
+            {
+                r.Values = binding.ReturnValues(statement.Return, r);
+                r.SortKeys = binding.SortKeys(statement.OrderBy, r);
+            }
         }
 
         rows.Sort((a, b) => Compare(a, b, statement.OrderBy));
@@ -96,7 +100,13 @@ internal static partial class MatchExecutor
         var result = new List<JsonObject>(count);
         for (var i = 0; i < count; i++)
         {
-            result.Add(binding.Project(statement.Return, rows[i]));
+            var r = rows[i];
+            if (statement.OrderBy.Count == 0)
+            {
+                r.Values = binding.ReturnValues(statement.Return, r);
+            }
+
+            result.Add(binding.Project(statement.Return, r));
         }
 
         return new QueryResult("MATCH", result);

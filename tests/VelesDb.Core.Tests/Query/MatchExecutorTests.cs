@@ -188,6 +188,22 @@ public sealed class MatchExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Execute_WhereOnSingleHopRelationship_ReadsEdgeProperties()
+    {
+        Assert.Equal(["Alice", "Carol"], Column("MATCH (a)-[r:WORKS_AT]->(c) WHERE r.role = 'eng' RETURN a.name", "a.name"));
+        Assert.Equal(["Bob"], Column("MATCH (a)-[r:KNOWS]->(b) WHERE r.since >= 2021 RETURN a.name", "a.name"));
+    }
+
+    [Fact]
+    public void Execute_OrderByArithmeticOnReturnAlias_Sorts()
+    {
+        var rows = Rows("MATCH (a {name: 'Alice'})-[:KNOWS]->(b) RETURN b.name, b.age AS age ORDER BY age * 2 DESC");
+
+        Assert.Equal(["Dave", "Bob"], rows.Select(r => r["b.name"]!.GetValue<string>()));
+        Assert.Equal([40L, 25L], rows.Select(r => r["age"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public void Execute_WhereOnRangedRelationship_HasAnyElementSemantics()
     {
         var rows = Rows("MATCH (a {name: 'Alice'})-[r:KNOWS*1..2]->(b) WHERE r.since = 2020 RETURN b.name, r.since");
