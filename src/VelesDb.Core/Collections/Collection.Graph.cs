@@ -111,6 +111,12 @@ public sealed partial class Collection
     /// <summary>Every edge (optionally with one label), by ascending id.</summary>
     public IReadOnlyList<GraphEdge> GetEdges(string? label = null) => ReadGraph(store => store.GetEdges(label));
 
+    /// <summary>
+    /// The highest edge id added since the collection was opened (or loaded at open), or null when
+    /// none: an id above it is free.
+    /// </summary>
+    internal ulong? HighestEdgeId => ReadGraph(store => store.HighestId);
+
     /// <summary>Number of edges.</summary>
     public int EdgeCount => ReadGraph(store => store.Count);
 

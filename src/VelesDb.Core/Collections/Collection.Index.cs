@@ -95,6 +95,51 @@ public sealed partial class Collection
         }
     }
 
+    /// <summary>Tombstone ratio above which a delete rebuilds the index when <see cref="AutoReindex"/> is on.</summary>
+    public const double AutoReindexTombstoneRatio = 0.25;
+
+    /// <summary>
+    /// Whether deletes rebuild the index once more than <see cref="AutoReindexTombstoneRatio"/> of
+    /// its nodes are tombstones (default false). Stored in <c>config.json</c>.
+    /// </summary>
+    public bool AutoReindex => _config.AutoReindex ?? false;
+
+    /// <summary>Turns <see cref="AutoReindex"/> on or off and persists the choice.</summary>
+    public void SetAutoReindex(bool enabled)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            var config = _config.Clone();
+            config.AutoReindex = enabled ? true : null;
+            config.Write(_directory);
+            _config = config;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Index nodes that are tombstones (deleted or replaced points); 0 without an index.</summary>
+    internal int IndexTombstones
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                ThrowIfDisposed();
+                return _index is null ? 0 : _index.NodeCount - _index.LiveCount;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
     /// <summary>
     /// Rebuilds the HNSW index from the stored vectors of the live points, dropping every
     /// tombstone (deleted or replaced points), and saves it. A trained quantizer is retrained on

@@ -21,12 +21,25 @@ public sealed partial class Collection
     /// metadata collection, VELES-016 vector missing, VELES-027 payload over the size limit,
     /// VELES-009 duplicate id in the batch.
     /// </exception>
-    public void Upsert(IReadOnlyList<Point> points)
+    public void Upsert(IReadOnlyList<Point> points) => Write(points, insertOnly: false, out _);
+
+    /// <summary>
+    /// Inserts points whose ids are all new, all or nothing, with the checks of
+    /// <see cref="Upsert(IReadOnlyList{Point})"/>. The existence check runs under the write lock,
+    /// so no concurrent write can slip in between check and insert.
+    /// </summary>
+    /// <param name="points">The points.</param>
+    /// <param name="existingId">The first id that already exists, when the call returns false.</param>
+    /// <returns>False (and nothing written) when an id already exists.</returns>
+    internal bool TryInsert(IReadOnlyList<Point> points, out ulong existingId) => Write(points, insertOnly: true, out existingId);
+
+    private bool Write(IReadOnlyList<Point> points, bool insertOnly, out ulong existingId)
     {
         ArgumentNullException.ThrowIfNull(points);
+        existingId = 0;
         if (points.Count == 0)
         {
-            return;
+            return true;
         }
 
         var prepared = Prepare(points);
@@ -44,6 +57,18 @@ public sealed partial class Collection
         try
         {
             ThrowIfDisposed();
+            if (insertOnly)
+            {
+                foreach (var p in prepared)
+                {
+                    if (_rowById.ContainsKey(p.Id))
+                    {
+                        existingId = p.Id;
+                        return false;
+                    }
+                }
+            }
+
             if (body is not null)
             {
                 lsn = _wal.Append(withSparse ? WalRecordType.UpsertSparse : WalRecordType.Upsert, body.WrittenSpan);
@@ -75,6 +100,8 @@ public sealed partial class Collection
         {
             wal.WaitDurable(lsn);
         }
+
+        return true;
     }
 
     /// <summary>Inserts or replaces one point.</summary>
@@ -83,7 +110,21 @@ public sealed partial class Collection
     /// <summary>
     /// Deletes points by id. Idempotent: absent ids are ignored. Returns how many points existed.
     /// </summary>
-    public int Delete(IReadOnlyList<ulong> ids) => RemoveLogged(ids, WalRecordType.Delete, _rowById.ContainsKey, ApplyDelete);
+    /// <remarks>
+    /// With <see cref="AutoReindex"/> on, a delete that leaves more than
+    /// <see cref="AutoReindexTombstoneRatio"/> of the index as tombstones rebuilds the index before
+    /// returning (<see cref="RebuildIndex"/>).
+    /// </remarks>
+    public int Delete(IReadOnlyList<ulong> ids)
+    {
+        var removed = RemoveLogged(ids, WalRecordType.Delete, _rowById.ContainsKey, ApplyDelete);
+        if (removed > 0 && AutoReindex && TombstoneRatio > AutoReindexTombstoneRatio)
+        {
+            RebuildIndex();
+        }
+
+        return removed;
+    }
 
     /// <summary>
     /// The removal write path shared by point deletes and edge removals: under the write lock, the

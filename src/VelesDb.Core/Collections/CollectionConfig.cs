@@ -63,6 +63,10 @@ internal sealed class CollectionConfig
     [JsonPropertyName("indexed_fields")]
     public List<string>? IndexedFields { get; set; }
 
+    /// <summary>Rebuild the index after deletes that leave too many tombstones (absent: false).</summary>
+    [JsonPropertyName("auto_reindex")]
+    public bool? AutoReindex { get; set; }
+
     public CollectionConfig Clone() => (CollectionConfig)MemberwiseClone();
 
     public static string PathIn(string directory) => Path.Combine(directory, "config.json");

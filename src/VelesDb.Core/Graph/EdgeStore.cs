@@ -48,6 +48,7 @@ internal sealed partial class EdgeStore
     private GraphEdge?[] _edges = new GraphEdge?[16];
     private int _slotHighWater;
     private long _nextSequence;
+    private ulong? _highestId;
 
     private readonly Dictionary<ulong, int> _nodeById = [];
     private readonly Stack<int> _freeNodes = new();
@@ -62,6 +63,12 @@ internal sealed partial class EdgeStore
 
     /// <summary>The number of edges.</summary>
     public int Count => _slotById.Count;
+
+    /// <summary>
+    /// The highest edge id ever added to this store (removed edges included), or null when none was;
+    /// every live id is at or below it, so the next id is collision-free.
+    /// </summary>
+    public ulong? HighestId => _highestId;
 
     /// <summary>The number of nodes that have at least one edge.</summary>
     public int NodeCount => _nodeById.Count;
@@ -301,6 +308,7 @@ internal sealed partial class EdgeStore
 
     private void AddUnchecked(GraphEdge edge)
     {
+        _highestId = _highestId is { } h && h >= edge.Id ? h : edge.Id;
         var labelId = InternLabel(edge.Label);
         var source = GetOrAddNode(edge.Source);
         var target = GetOrAddNode(edge.Target);

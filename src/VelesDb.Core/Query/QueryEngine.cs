@@ -35,11 +35,6 @@ internal sealed class QueryEngine(VelesDatabase database)
             QueryErrors.Execution("Only aggregation queries are accepted on /aggregate.", "Use GROUP BY or an aggregate function (COUNT, SUM, AVG, MIN, MAX), or send the query to /query.");
         }
 
-        if (plan.Query.Lets.Count > 0 && plan.Query.Statement is not (SelectStatement or CompoundSelectStatement or MatchStatement))
-        {
-            QueryErrors.Validation("V009", "LET cannot be used with DDL or DML statements.", "Remove the LET bindings; they are only for SELECT.");
-        }
-
         foreach (var let in plan.Query.Lets)
         {
             ctx.Lets[let.Name] = let.Value;

@@ -20,9 +20,8 @@ internal static class QueryValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => element.GetString(),
-        // Each branch boxes on its own: a plain conditional would unify long, ulong and double to double.
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? l
-            : element.TryGetUInt64(out var u) ? (object)u
+        JsonValueKind.Number => element.TryGetInt64(out var l) ? (object)l
+            : element.TryGetUInt64(out var u) ? u
             : element.GetDouble(),
         _ => element,
     };

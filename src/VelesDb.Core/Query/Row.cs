@@ -14,7 +14,7 @@ internal sealed record SourceRow(ulong Id, JsonElement? Payload);
 /// </summary>
 internal sealed class Row
 {
-    public Row(SourceRow primary) => Primary = primary;
+    public Row(SourceRow? primary) => Primary = primary;
 
     /// <summary>The FROM collection's point, or null on the unmatched side of a RIGHT/FULL join.</summary>
     public SourceRow? Primary { get; set; }
@@ -45,6 +45,9 @@ internal sealed class Row
 
     /// <summary>Named computed values (LET, aggregates, window results, MATCH projections), or null.</summary>
     public Dictionary<string, object?>? Computed { get; set; }
+
+    /// <summary>The projected output, once computed.</summary>
+    public System.Text.Json.Nodes.JsonObject? Output { get; set; }
 
     /// <summary>Sets a computed value.</summary>
     public void Set(string name, object? value) => (Computed ??= new(StringComparer.Ordinal))[name] = value;
