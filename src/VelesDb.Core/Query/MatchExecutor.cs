@@ -25,11 +25,6 @@ internal static partial class MatchExecutor
     /// <summary>Runs a top-level MATCH … RETURN.</summary>
     public static QueryResult Execute(MatchStatement statement, ExecContext ctx)
     {
-        if (ctx.Lets.Count > 0)
-        {
-            QueryErrors.Execution("LET cannot be used with MATCH.", "Remove the LET bindings; compute values in RETURN (RETURN a.price AS price) and ORDER BY them.");
-        }
-
         var collection = ResolveCollection(ctx);
         var pattern = statement.Pattern;
         CheckPattern(pattern, ctx);

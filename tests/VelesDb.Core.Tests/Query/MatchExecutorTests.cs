@@ -374,7 +374,7 @@ public sealed class MatchExecutorTests : IDisposable
     public void Execute_Let_IsRejected()
     {
         var e = Error("LET x = 1 MATCH (a)-[:KNOWS]->(b) RETURN a.name");
-        Assert.Equal("EXEC", e.QueryCode);
+        Assert.Equal("V009", e.QueryCode);
         Assert.Contains("LET", e.Message, StringComparison.Ordinal);
     }
 
