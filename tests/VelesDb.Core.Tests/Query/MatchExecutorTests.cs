@@ -417,6 +417,15 @@ public sealed class MatchExecutorTests : IDisposable
         Assert.Empty(Anchors("MATCH (a:Company)-[:KNOWS]->(b) RETURN a"));
     }
 
+    [Fact]
+    public void SelectWhereMatch_KeepsRowsThatAnchorThePattern()
+    {
+        var rows = _db.Execute("SELECT name FROM social AS a WHERE age < 40 AND MATCH (a:Person)-[:KNOWS*2]->(b) ORDER BY id").Rows;
+
+        // Anchors of 2-hop KNOWS paths are 1, 2, 3; Carol (35) passes the age filter too, Dave (40) anchors nothing.
+        Assert.Equal(["Alice", "Bob", "Carol"], rows.Select(r => r["name"]!.GetValue<string>()));
+    }
+
     /// <summary>Calls <c>MatchExecutor.AnchorIds</c> on the pattern of a MATCH statement (the AST types are internal to the parser assembly).</summary>
     private List<ulong> Anchors(string matchQuery)
     {
