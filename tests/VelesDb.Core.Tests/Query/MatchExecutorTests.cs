@@ -172,6 +172,25 @@ public sealed class MatchExecutorTests : IDisposable
     }
 
     [Fact]
+    public void Execute_UndirectedRange_WalksBothWaysWithoutRevisiting()
+    {
+        // From Eve: Dave and Bob at one hop (edges 105, 106 reversed), Alice (via 104 or 100/101) and Carol (102) at two.
+        var rows = Rows("MATCH (a {name: 'Eve'})-[:KNOWS*1..2]-(b) RETURN b.name, depth");
+
+        Assert.Equal(["Alice", "Bob", "Carol", "Dave"], rows.Select(r => r["b.name"]!.GetValue<string>()));
+        Assert.Equal([2L, 1L, 2L, 1L], rows.Select(r => r["depth"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public void Execute_ZeroHopRange_BindsTheSameNode()
+    {
+        var rows = Rows("MATCH (a {name: 'Eve'})-[:LIVES_IN*0..1]->(b) RETURN b.name, depth");
+
+        Assert.Equal(["Eve", "Paris"], rows.Select(r => r["b.name"]!.GetValue<string>()));
+        Assert.Equal([0L, 1L], rows.Select(r => r["depth"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public void Execute_MultipleTypes_MatchAnyOfThem()
     {
         Assert.Equal(["Carol", "Eve"], Column("MATCH (a {name: 'Dave'})-[:KNOWS|FOLLOWS]->(b) RETURN b.name", "b.name"));
