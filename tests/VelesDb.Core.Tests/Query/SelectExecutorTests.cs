@@ -267,6 +267,26 @@ public sealed class SelectExecutorTests : IDisposable
     }
 
     [Fact]
+    public void JoinUsing_MatchesOnTheNamedColumn()
+    {
+        var tags = _db.CreateMetadataCollection("extra");
+        tags.Upsert([Point.Metadata(2, JsonDocument.Parse("""{"note":"second"}""").RootElement), Point.Metadata(5, JsonDocument.Parse("""{"note":"fifth"}""").RootElement)]);
+        var r = Run("SELECT id, e.note FROM notes JOIN extra AS e USING (id)");
+        Assert.Equal("""{"id":2,"note":"second"};{"id":5,"note":"fifth"}""", Json(r));
+        var e = Assert.Throws<VelesDbException>(() => Run("SELECT id FROM notes JOIN extra AS e USING (id, lang)"));
+        Assert.Contains("exactly one column", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HybridText_VectorWeightMovesTheRanking()
+    {
+        // Nearest to [6,0]: 6, 5, 4, 3, 2, 1. Text 'graph index' ranks 3 first (both words).
+        const string q = "SELECT id FROM notes WHERE vector NEAR [6.0, 0.0] AND title MATCH 'graph index' LIMIT 1 USING FUSION(strategy = 'rrf', vector_weight = {0})";
+        Assert.Equal([6UL], Ids(string.Format(System.Globalization.CultureInfo.InvariantCulture, q, "1.0")));
+        Assert.Equal([3UL], Ids(string.Format(System.Globalization.CultureInfo.InvariantCulture, q, "0.0")));
+    }
+
+    [Fact]
     public void Let_IsUsableInSelectAndOrderBy()
     {
         var r = Run("LET boost = stars * 10 SELECT id, boost FROM notes WHERE lang = 'fr' ORDER BY boost DESC");
