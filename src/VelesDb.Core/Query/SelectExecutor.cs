@@ -16,6 +16,9 @@ internal static partial class SelectExecutor
     /// <summary>LIMIT when a SELECT has none.</summary>
     public const int DefaultLimit = 10;
 
+    /// <summary>The most rows a JOIN may produce before WHERE, grouping and LIMIT reduce them.</summary>
+    public const int MaxJoinRows = 1_000_000;
+
     /// <summary>Runs a SELECT or compound.</summary>
     public static QueryResult Execute(Statement statement, ExecContext ctx)
     {
@@ -311,6 +314,12 @@ internal static partial class SelectExecutor
                 any = true;
                 matchedRight.Add(m.Id);
                 result.Add(WithJoined(row, key, m));
+                if (result.Count > MaxJoinRows)
+                {
+                    QueryErrors.GuardRail(
+                        $"JOIN {join.Table.Name} produced more than {MaxJoinRows} intermediate rows.",
+                        "Join on a more selective column (the joined id is best), or filter the FROM rows first.");
+                }
             }
 
             if (!any && join.Kind is JoinKind.Left or JoinKind.Full)
