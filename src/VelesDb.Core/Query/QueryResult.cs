@@ -55,6 +55,9 @@ public sealed record QueryOptions
     /// <summary>Whether parsed and validated statements are cached by query text (default true).</summary>
     public bool UsePlanCache { get; init; } = true;
 
+    /// <summary>The most rows one JOIN may produce before WHERE, grouping and LIMIT reduce them (default 1,000,000).</summary>
+    public int MaxJoinRows { get; init; } = 1_000_000;
+
     /// <summary>The deepest graph traversal a MATCH may run (default 10, at most 32).</summary>
     public int MaxTraversalDepth { get; init; } = 10;
 }

@@ -16,8 +16,6 @@ internal static partial class SelectExecutor
     /// <summary>LIMIT when a SELECT has none.</summary>
     public const int DefaultLimit = 10;
 
-    /// <summary>The most rows a JOIN may produce before WHERE, grouping and LIMIT reduce them.</summary>
-    public const int MaxJoinRows = 1_000_000;
 
     /// <summary>Runs a SELECT or compound.</summary>
     public static QueryResult Execute(Statement statement, ExecContext ctx)
@@ -314,10 +312,10 @@ internal static partial class SelectExecutor
                 any = true;
                 matchedRight.Add(m.Id);
                 result.Add(WithJoined(row, key, m));
-                if (result.Count > MaxJoinRows)
+                if (result.Count > ctx.Options.MaxJoinRows)
                 {
                     QueryErrors.GuardRail(
-                        $"JOIN {join.Table.Name} produced more than {MaxJoinRows} intermediate rows.",
+                        $"JOIN {join.Table.Name} produced more than {ctx.Options.MaxJoinRows} intermediate rows.",
                         "Join on a more selective column (the joined id is best), or filter the FROM rows first.");
                 }
             }

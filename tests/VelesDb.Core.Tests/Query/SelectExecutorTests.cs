@@ -267,6 +267,15 @@ public sealed class SelectExecutorTests : IDisposable
     }
 
     [Fact]
+    public void JoinFanOut_StopsAtTheJoinRowBudget()
+    {
+        // Every note joins every note of the same language: fr 3×3 + en 2×2 + de 1 = 14 rows.
+        Assert.Equal(14, Run("SELECT a.id FROM notes AS a JOIN notes AS b ON a.lang = b.lang LIMIT 100").Rows.Count);
+        var e = Assert.Throws<VelesDbException>(() => _db.Execute("SELECT a.id FROM notes AS a JOIN notes AS b ON a.lang = b.lang", options: new QueryOptions { MaxJoinRows = 10 }));
+        Assert.Equal(VelesDbErrorCode.GuardRail, e.Code);
+    }
+
+    [Fact]
     public void JoinUsing_MatchesOnTheNamedColumn()
     {
         var tags = _db.CreateMetadataCollection("extra");
