@@ -549,6 +549,12 @@ public sealed class SelectDifferentialTests
             _alias = rng.NextDouble() < 0.3 ? "t" : null;
             var sb = new StringBuilder("SELECT ");
             var star = rng.NextDouble() < 0.5;
+            var distinct = !star && rng.NextDouble() < 0.2;
+            if (distinct)
+            {
+                sb.Append("DISTINCT ");
+            }
+
             var columns = new List<(string Output, string Source)>();
             if (star)
             {
@@ -582,13 +588,26 @@ public sealed class SelectDifferentialTests
                 filter = f;
             }
 
+            // ORDER BY keys as written, and the value each sorts on. With DISTINCT only selected
+            // columns are sortable (the kept row of a duplicate group is then irrelevant to the order);
+            // a select alias is a valid key.
+            var candidates = new List<(string Text, string Source)>();
+            if (distinct)
+            {
+                candidates.AddRange(columns.Where(c => c.Source is "a" or "b" or "s" or "id").Select(c => (c.Output, c.Source)));
+            }
+            else
+            {
+                candidates.AddRange(OrderKeys.Select(k => (k.Contains(' ', StringComparison.Ordinal) ? k : Ref(k), k)));
+                candidates.AddRange(columns.Where(c => c.Output != c.Source && c.Source is "a" or "b" or "s" or "id").Select(c => (c.Output, c.Source)));
+            }
+
             var order = new List<(string Key, bool Desc)>();
-            var keys = rng.Next(3);
-            foreach (var key in OrderKeys.OrderBy(_ => rng.Next()).Take(keys))
+            foreach (var (keyText, source) in candidates.OrderBy(_ => rng.Next()).Take(rng.Next(3)))
             {
                 var dir = rng.Next(3);
-                order.Add((key, dir == 2));
-                sb.Append(order.Count == 1 ? " ORDER BY " : ", ").Append(key.Contains(' ', StringComparison.Ordinal) ? key : Ref(key)).Append(dir switch { 0 => "", 1 => " ASC", _ => " DESC" });
+                order.Add((source, dir == 2));
+                sb.Append(order.Count == 1 ? " ORDER BY " : ", ").Append(keyText).Append(dir switch { 0 => "", 1 => " ASC", _ => " DESC" });
             }
 
             long? limit = rng.NextDouble() < 0.7 ? rng.Next(0, 40) : null;
@@ -603,7 +622,18 @@ public sealed class SelectDifferentialTests
                 sb.Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
             }
 
-            var rows = points.Where(filter).ToList();
+            string Project(Pt p) => star
+                ? StarJson(p)
+                : "{" + string.Join(",", columns.Select(c => $"\"{c.Output}\":{ColumnJson(p, c.Source)}")) + "}";
+
+            var rows = points.Where(filter).OrderBy(p => p.Id).ToList();
+            if (distinct)
+            {
+                // DISTINCT runs before ORDER BY and keeps the first (lowest id) row of each projection.
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                rows = rows.FindAll(p => seen.Add(Canon(Project(p))));
+            }
+
             rows.Sort((x, y) =>
             {
                 foreach (var (key, desc) in order)
@@ -631,9 +661,7 @@ public sealed class SelectDifferentialTests
             });
 
             var page = rows.Skip((int)offset).Take((int)(limit ?? 10));
-            var expected = page.Select(p => star
-                ? StarJson(p)
-                : "{" + string.Join(",", columns.Select(c => $"\"{c.Output}\":{ColumnJson(p, c.Source)}")) + "}").ToList();
+            var expected = page.Select(Project).ToList();
             return (sb.ToString(), expected);
         }
 
