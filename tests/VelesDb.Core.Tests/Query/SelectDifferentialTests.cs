@@ -71,16 +71,17 @@ public sealed class SelectDifferentialTests
             var filtered = rng.NextDouble() < 0.75;
             var (filterText, filter) = filtered ? gen.Condition(2) : ("", _ => true);
             var k = rng.Next(1, 25);
+            var offset = rng.NextDouble() < 0.3 ? rng.Next(1, 10) : 0;
             var withScore = rng.NextDouble() < 0.5;
             var text = $"SELECT {(withScore ? "id, similarity() AS sim" : "*")} FROM c WHERE vector NEAR $v"
-                + (filtered ? $" AND ({filterText})" : "") + $" LIMIT {k} WITH (mode = 'perfect')";
+                + (filtered ? $" AND ({filterText})" : "") + $" LIMIT {k}" + (offset > 0 ? $" OFFSET {offset}" : "") + " WITH (mode = 'perfect')";
 
             // Brute force: exact score of every point passing the filter, best first, ties by id.
             var higherIsBetter = metric != DistanceMetric.Euclidean;
             var ranked = points.Where(filter)
                 .Select(p => (Point: p, Score: Score(metric, p.Vector, query)))
                 .OrderBy(x => higherIsBetter ? -x.Score : x.Score).ThenBy(x => x.Point.Id)
-                .Take(k).ToList();
+                .Skip(offset).Take(k).ToList();
             var parameters = new Dictionary<string, object?> { ["v"] = query };
             IReadOnlyList<System.Text.Json.Nodes.JsonObject> rows;
             try
