@@ -57,7 +57,7 @@ public sealed class SelectDifferentialTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
-    public void RandomPerfectNearSearches_EqualBruteForce(int seed)
+    public void RandomPerfectNearAndThresholdSearches_EqualBruteForce(int seed)
     {
         using var dir = new TempDirectory();
         using var db = VelesDatabase.Open(dir.Path);
@@ -73,7 +73,24 @@ public sealed class SelectDifferentialTests
             var k = rng.Next(1, 25);
             var offset = rng.NextDouble() < 0.3 ? rng.Next(1, 10) : 0;
             var withScore = rng.NextDouble() < 0.5;
-            var text = $"SELECT {(withScore ? "id, similarity() AS sim" : "*")} FROM c WHERE vector NEAR $v"
+            var search = "vector NEAR $v";
+            if (rng.NextDouble() < 0.3)
+            {
+                // A similarity threshold instead of NEAR: every point past the threshold, best first.
+                // For a distance metric the comparison is inverted (spec engine §1.7).
+                var op = CompareOps[rng.Next(3, CompareOps.Length)];
+                var t = Threshold(rng, points, metric, query);
+                search = $"similarity(vector, $v) {op} {t.ToString("0.000000", CultureInfo.InvariantCulture)}";
+                var effective = metric == DistanceMetric.Euclidean ? op switch { "<" => ">", "<=" => ">=", ">" => "<", _ => "<=" } : op;
+                var inner = filter;
+                filter = p =>
+                {
+                    var c = Score(metric, p.Vector, query).CompareTo(t);
+                    return inner(p) && effective switch { "<" => c < 0, "<=" => c <= 0, ">" => c > 0, _ => c >= 0 };
+                };
+            }
+
+            var text = $"SELECT {(withScore ? "id, similarity() AS sim" : "*")} FROM c WHERE {search}"
                 + (filtered ? $" AND ({filterText})" : "") + $" LIMIT {k}" + (offset > 0 ? $" OFFSET {offset}" : "") + " WITH (mode = 'perfect')";
 
             // Brute force: exact score of every point passing the filter, best first, ties by id.
@@ -122,6 +139,23 @@ public sealed class SelectDifferentialTests
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {NearQueriesPerSeed} searches differ (seed {seed}, {metric}):\n" + string.Join("\n\n", failures.Take(4)));
+    }
+
+    /// <summary>A threshold in a gap of the score distribution (at least 1e-5 from every point's score, so float rounding cannot decide a match).</summary>
+    private static double Threshold(Random rng, List<Pt> points, DistanceMetric metric, float[] query)
+    {
+        var scores = points.Select(p => Score(metric, p.Vector, query)).Order().ToArray();
+        for (var attempt = 0; attempt < 1_000; attempt++)
+        {
+            var i = rng.Next(scores.Length - 1);
+            var t = Math.Round((scores[i] + scores[i + 1]) / 2, 6);
+            if (scores.All(x => Math.Abs(x - t) > 1e-5))
+            {
+                return t;
+            }
+        }
+
+        return Math.Round(scores[^1] + 1, 6);
     }
 
     /// <summary>
