@@ -141,6 +141,30 @@ public sealed class SelectDifferentialTests
         Assert.True(failures.Count == 0, $"{failures.Count} of {NearQueriesPerSeed} searches differ (seed {seed}, {metric}):\n" + string.Join("\n\n", failures.Take(4)));
     }
 
+    [Fact]
+    public void Join_WithIdConditionInWhere_KeepsOnlyThoseIds()
+    {
+        // An id = / id IN conjunct is taken out of WHERE as an id set; with a JOIN it was never applied.
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path);
+        db.CreateMetadataCollection("notes").Upsert(
+        [
+            Point.Metadata(1, JsonDocument.Parse("""{"owner":10}""").RootElement),
+            Point.Metadata(2, JsonDocument.Parse("""{"owner":11}""").RootElement),
+            Point.Metadata(3, JsonDocument.Parse("""{"owner":10}""").RootElement),
+        ]);
+        db.CreateMetadataCollection("users").Upsert(
+        [
+            Point.Metadata(10, JsonDocument.Parse("""{"name":"ana"}""").RootElement),
+            Point.Metadata(11, JsonDocument.Parse("""{"name":"bo"}""").RootElement),
+        ]);
+
+        static string Rows(VelesDatabase db, string q) => string.Join(";", db.Execute(q).Rows.Select(r => r.ToJsonString()));
+        Assert.Equal("""{"id":2,"name":"bo"}""", Rows(db, "SELECT n.id, u.name FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.id = 2"));
+        Assert.Equal("""{"id":1,"name":"ana"};{"id":3,"name":"ana"}""", Rows(db, "SELECT n.id, u.name FROM notes AS n LEFT JOIN users AS u ON n.owner = u.id WHERE id IN (1, 3, 7)"));
+        Assert.Equal("", Rows(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.id = 5 AND u.name = 'ana'"));
+    }
+
     /// <summary>A threshold in a gap of the score distribution (at least 1e-5 from every point's score, so float rounding cannot decide a match).</summary>
     private static double Threshold(Random rng, List<Pt> points, DistanceMetric metric, float[] query)
     {
