@@ -18,6 +18,7 @@ public sealed class SelectDifferentialTests
     private const int PointCount = 400;
     private const int FilterQueriesPerSeed = 60;
     private const int NearQueriesPerSeed = 24;
+    private const int JoinQueriesPerSeed = 30;
     private const int Dimension = 4;
     private const string Chars = "abcAB";
     private static readonly string[] TagPool = ["x", "y", "z", "w"];
@@ -49,6 +50,45 @@ public sealed class SelectDifferentialTests
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {FilterQueriesPerSeed} queries differ (seed {seed}):\n" + string.Join("\n\n", failures.Take(4)));
+    }
+
+    /// <summary>
+    /// Joins: <c>c</c> joined to a users collection on <c>t.a = u.id</c> (ids 1–7, so some rows have no
+    /// match and some have a missing or null key). WHERE has the semantics it has without a join.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void RandomJoins_EqualNaiveEvaluation(int seed)
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path);
+        var points = Load(db, seed, out _);
+        var users = new Dictionary<long, Pt>();
+        for (var i = 1; i <= 7; i++)
+        {
+            var fields = new List<Field> { new("name", $"\"n{i}\"", $"n{i}") };
+            if (i != 5)
+            {
+                fields.Add(new Field("tier", Lit((long)(i % 3)), (long)(i % 3)));
+            }
+
+            users[i] = new Pt((ulong)i, [], fields);
+        }
+
+        db.CreateMetadataCollection("u").Upsert([.. users.Values.Select(u => Point.Metadata(u.Id, JsonDocument.Parse(u.Payload).RootElement.Clone()))]);
+        var gen = new Generator(new Random(seed * 6_151), points);
+        var failures = new List<string>();
+        for (var i = 0; i < JoinQueriesPerSeed; i++)
+        {
+            var (query, expected) = gen.JoinSelect(users);
+            Check(db, seed, query, null, expected, failures);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {JoinQueriesPerSeed} joins differ (seed {seed}):\n" + string.Join("\n\n", failures.Take(4)));
     }
 
     [Theory]
@@ -163,6 +203,34 @@ public sealed class SelectDifferentialTests
         Assert.Equal("""{"id":2,"name":"bo"}""", Rows(db, "SELECT n.id, u.name FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.id = 2"));
         Assert.Equal("""{"id":1,"name":"ana"};{"id":3,"name":"ana"}""", Rows(db, "SELECT n.id, u.name FROM notes AS n LEFT JOIN users AS u ON n.owner = u.id WHERE id IN (1, 3, 7)"));
         Assert.Equal("", Rows(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.id = 5 AND u.name = 'ana'"));
+    }
+
+    [Fact]
+    public void Join_NullLiteralComparisons_MatchExplicitJsonNullAsWithoutJoin()
+    {
+        // With a JOIN, WHERE is evaluated on values, where a JSON null and a missing field both read as
+        // NULL; = NULL and != NULL must still tell them apart as they do on one collection.
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path);
+        db.CreateMetadataCollection("notes").Upsert(
+        [
+            Point.Metadata(1, JsonDocument.Parse("""{"owner":10,"x":null}""").RootElement),
+            Point.Metadata(2, JsonDocument.Parse("""{"owner":11}""").RootElement),
+            Point.Metadata(3, JsonDocument.Parse("""{"owner":11,"x":4}""").RootElement),
+        ]);
+        db.CreateMetadataCollection("users").Upsert(
+        [
+            Point.Metadata(10, JsonDocument.Parse("""{"name":"ana"}""").RootElement),
+            Point.Metadata(11, JsonDocument.Parse("""{"name":"bo","rank":null}""").RootElement),
+        ]);
+
+        static string Ids(VelesDatabase db, string q) => string.Join(",", db.Execute(q).Rows.Select(r => r["id"]!.ToJsonString()));
+        Assert.Equal("1", Ids(db, "SELECT n.id FROM notes AS n WHERE n.x = NULL"));
+        Assert.Equal("1", Ids(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.x = NULL"));
+        Assert.Equal("1", Ids(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE x = NULL"));
+        Assert.Equal("2,3", Ids(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.x != NULL"));
+        Assert.Equal("1,3", Ids(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE n.x IN (NULL, 4)"));
+        Assert.Equal("2,3", Ids(db, "SELECT n.id FROM notes AS n JOIN users AS u ON n.owner = u.id WHERE u.rank = NULL"));
     }
 
     /// <summary>A threshold in a gap of the score distribution (at least 1e-5 from every point's score, so float rounding cannot decide a match).</summary>
@@ -722,6 +790,140 @@ public sealed class SelectDifferentialTests
             var page = rows.Skip((int)offset).Take((int)(limit ?? 10));
             var expected = page.Select(Project).ToList();
             return (sb.ToString(), expected);
+        }
+
+        /// <summary>
+        /// A random <c>SELECT … FROM c AS t [LEFT] JOIN u ON t.a = u.id …</c> with its expected rows.
+        /// The right side is matched on its id; LEFT fills an unmatched side with NULLs.
+        /// </summary>
+        public (string Query, List<string> Expected) JoinSelect(Dictionary<long, Pt> users)
+        {
+            _alias = "t";
+            var left = rng.NextDouble() < 0.5;
+            var items = new (string Text, string Output, bool Right, string Field)[]
+            {
+                ("t.id", "id", false, "id"), ("t.a", "a", false, "a"), ("t.s", "s", false, "s"),
+                ("u.name", "name", true, "name"), ("u.tier", "tier", true, "tier"), ("u.id AS uid", "uid", true, "id"),
+            }.OrderBy(_ => rng.Next()).Take(rng.Next(1, 5)).ToList();
+            var sb = new StringBuilder("SELECT ").Append(string.Join(", ", items.Select(i => i.Text)))
+                .Append(" FROM c AS t ").Append(left ? "LEFT JOIN" : rng.NextDouble() < 0.5 ? "JOIN" : "INNER JOIN")
+                .Append(rng.NextDouble() < 0.5 ? " u ON t.a = u.id" : " u ON u.id = t.a");
+
+            Pt? Right(Pt p) => p.TryGet("a", out var a) && a is long key && users.TryGetValue(key, out var u) ? u : null;
+            Func<Pt, Pt?, bool> filter = (_, _) => true;
+            if (rng.NextDouble() < 0.85)
+            {
+                var (text, f) = Condition(2);
+                var (rightText, rf) = RightLeaf();
+                switch (rng.Next(3))
+                {
+                    case 0:
+                        sb.Append(" WHERE ").Append(text);
+                        filter = (p, _) => f(p);
+                        break;
+                    case 1:
+                        sb.Append(" WHERE (").Append(text).Append(") AND (").Append(rightText).Append(')');
+                        filter = (p, u) => f(p) && rf(u);
+                        break;
+                    default:
+                        sb.Append(" WHERE (").Append(text).Append(") OR (").Append(rightText).Append(')');
+                        filter = (p, u) => f(p) || rf(u);
+                        break;
+                }
+            }
+
+            var keys = new (string Text, bool Right, string Field)[] { ("t.id", false, "id"), ("t.a", false, "a"), ("t.b", false, "b"), ("u.tier", true, "tier"), ("u.name", true, "name") }
+                .OrderBy(_ => rng.Next()).Take(rng.Next(3)).ToList();
+            var desc = keys.Select(_ => rng.NextDouble() < 0.5).ToList();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                sb.Append(i == 0 ? " ORDER BY " : ", ").Append(keys[i].Text).Append(desc[i] ? " DESC" : "");
+            }
+
+            long? limit = rng.NextDouble() < 0.7 ? rng.Next(0, 40) : null;
+            long offset = rng.NextDouble() < 0.3 ? rng.Next(0, 25) : 0;
+            if (limit is { } l)
+            {
+                sb.Append(" LIMIT ").Append(l.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (offset > 0)
+            {
+                sb.Append(" OFFSET ").Append(offset.ToString(CultureInfo.InvariantCulture));
+            }
+
+            static object? Value(Pt? source, string field) =>
+                source is not null && source.TryGet(field, out var v) && !ReferenceEquals(v, JsonNull) ? v : null;
+
+            var rows = points.OrderBy(p => p.Id).Select(p => (P: p, U: Right(p)))
+                .Where(x => (left || x.U is not null) && filter(x.P, x.U)).ToList();
+            rows.Sort((x, y) =>
+            {
+                for (var i = 0; i < keys.Count; i++)
+                {
+                    var vx = Value(keys[i].Right ? x.U : x.P, keys[i].Field);
+                    var vy = Value(keys[i].Right ? y.U : y.P, keys[i].Field);
+                    if (vx is null || vy is null)
+                    {
+                        if (vx is null != vy is null)
+                        {
+                            return vx is null ? 1 : -1;
+                        }
+
+                        continue;
+                    }
+
+                    var c = vx is string sx ? string.CompareOrdinal(sx, (string)vy) : Num(vx).CompareTo(Num(vy));
+                    if (c != 0)
+                    {
+                        return desc[i] ? -c : c;
+                    }
+                }
+
+                return x.P.Id.CompareTo(y.P.Id);
+            });
+            var expected = rows.Skip((int)offset).Take((int)(limit ?? 10))
+                .Select(x => "{" + string.Join(",", items.Select(i => $"\"{i.Output}\":{(i.Right && x.U is null ? "null" : ColumnJson(i.Right ? x.U! : x.P, i.Field))}")) + "}")
+                .ToList();
+            return (sb.ToString(), expected);
+        }
+
+        /// <summary>A condition on the joined side (an unmatched side is missing, so only IS NULL and != match it).</summary>
+        private (string Text, Func<Pt?, bool> Predicate) RightLeaf()
+        {
+            bool Get(Pt? u, string field, out object v)
+            {
+                v = JsonNull;
+                return u is not null && u.TryGet(field, out v);
+            }
+
+            switch (rng.Next(4))
+            {
+                case 0:
+                    {
+                        var op = CompareOps[rng.Next(CompareOps.Length)];
+                        var lit = (long)rng.Next(4);
+                        return ($"u.tier {op} {Lit(lit)}", u => u is not null ? Compare(u, "tier", op, lit) : op is "!=" or "<>");
+                    }
+
+                case 1:
+                    {
+                        var negated = rng.NextDouble() < 0.5;
+                        return ($"u.tier IS {(negated ? "NOT " : "")}NULL", u => (!Get(u, "tier", out var v) || ReferenceEquals(v, JsonNull)) != negated);
+                    }
+
+                case 2:
+                    {
+                        var values = Enumerable.Range(0, rng.Next(1, 4)).Select(_ => (object?)("n" + rng.Next(1, 9).ToString(CultureInfo.InvariantCulture))).ToArray();
+                        return ($"u.name IN ({string.Join(", ", values.Select(Lit))})", u => u is not null && In(u, "name", values));
+                    }
+
+                default:
+                    {
+                        var id = (long)rng.Next(0, 10);
+                        return ($"u.id = {Lit(id)}", u => u is not null && (long)u.Id == id);
+                    }
+            }
         }
 
         /// <summary>A random WHERE tree of depth at most <paramref name="depth"/> and its oracle predicate.</summary>
