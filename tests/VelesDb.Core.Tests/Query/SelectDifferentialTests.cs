@@ -46,7 +46,7 @@ public sealed class SelectDifferentialTests
         for (var i = 0; i < FilterQueriesPerSeed; i++)
         {
             var (query, expected) = gen.Select();
-            Check(db, seed, query, null, expected, failures);
+            Check(db, seed, query, gen.Parameters, expected, failures);
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {FilterQueriesPerSeed} queries differ (seed {seed}):\n" + string.Join("\n\n", failures.Take(4)));
@@ -85,7 +85,7 @@ public sealed class SelectDifferentialTests
         for (var i = 0; i < JoinQueriesPerSeed; i++)
         {
             var (query, expected) = gen.JoinSelect(users);
-            Check(db, seed, query, null, expected, failures);
+            Check(db, seed, query, gen.Parameters, expected, failures);
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {JoinQueriesPerSeed} joins differ (seed {seed}):\n" + string.Join("\n\n", failures.Take(4)));
@@ -109,6 +109,7 @@ public sealed class SelectDifferentialTests
         {
             var query = RandomVector(rng);
             var filtered = rng.NextDouble() < 0.75;
+            gen.NewQuery();
             var (filterText, filter) = filtered ? gen.Condition(2) : ("", _ => true);
             var k = rng.Next(1, 25);
             var offset = rng.NextDouble() < 0.3 ? rng.Next(1, 10) : 0;
@@ -139,7 +140,7 @@ public sealed class SelectDifferentialTests
                 .Select(p => (Point: p, Score: Score(metric, p.Vector, query)))
                 .OrderBy(x => higherIsBetter ? -x.Score : x.Score).ThenBy(x => x.Point.Id)
                 .Skip(offset).Take(k).ToList();
-            var parameters = new Dictionary<string, object?> { ["v"] = query };
+            var parameters = new Dictionary<string, object?>(gen.Parameters) { ["v"] = query };
             IReadOnlyList<System.Text.Json.Nodes.JsonObject> rows;
             try
             {
@@ -147,7 +148,7 @@ public sealed class SelectDifferentialTests
             }
             catch (VelesDbException e)
             {
-                failures.Add($"{text}\n  threw {e.Message}");
+                failures.Add($"{text} {Describe(parameters)}\n  threw {e.Message}");
                 continue;
             }
 
@@ -155,7 +156,7 @@ public sealed class SelectDifferentialTests
             var expectedIds = ranked.Select(x => x.Point.Id).ToList();
             if (!actualIds.SequenceEqual(expectedIds) && !NearTieReordering(actualIds, ranked, points, metric, query, filter))
             {
-                failures.Add($"{text}\n  expected ids {string.Join(",", expectedIds)}\n  actual ids   {string.Join(",", actualIds)}");
+                failures.Add($"{text} {Describe(parameters)}\n  expected ids {string.Join(",", expectedIds)}\n  actual ids   {string.Join(",", actualIds)}");
                 continue;
             }
 
@@ -282,7 +283,7 @@ public sealed class SelectDifferentialTests
         }
         catch (VelesDbException e)
         {
-            failures.Add($"[seed {seed}] {query}\n  threw {e.Message}");
+            failures.Add($"[seed {seed}] {query} {Describe(parameters)}\n  threw {e.Message}");
             return;
         }
 
@@ -290,9 +291,12 @@ public sealed class SelectDifferentialTests
         var e2 = expected.Select(Canon).ToList();
         if (!a.SequenceEqual(e2))
         {
-            failures.Add($"[seed {seed}] {query}\n  expected ({e2.Count}): {string.Join(" ", expected)}\n  actual   ({a.Count}): {string.Join(" ", actual)}");
+            failures.Add($"[seed {seed}] {query} {Describe(parameters)}\n  expected ({e2.Count}): {string.Join(" ", expected)}\n  actual   ({a.Count}): {string.Join(" ", actual)}");
         }
     }
+
+    private static string Describe(Dictionary<string, object?>? parameters) =>
+        parameters is null || parameters.Count == 0 ? "" : "with " + string.Join(", ", parameters.Select(p => $"${p.Key} = {p.Value switch { float[] => "vector", var v => Lit(v) }}"));
 
     // ---- Data ----------------------------------------------------------------------------------
 
@@ -671,8 +675,28 @@ public sealed class SelectDifferentialTests
         /// <summary>The FROM alias of the query being generated (columns are then sometimes qualified), or null.</summary>
         private string? _alias;
 
+        /// <summary>The parameters of the query being generated: some literals are bound as <c>$pN</c> instead.</summary>
+        public Dictionary<string, object?> Parameters { get; private set; } = [];
+
+        /// <summary>Starts a new query (clears <see cref="Parameters"/>).</summary>
+        public void NewQuery() => Parameters = [];
+
+        /// <summary>A literal as query text, or, now and then, as a bound parameter.</summary>
+        private string Arg(object? v)
+        {
+            if (rng.NextDouble() >= 0.15)
+            {
+                return Lit(v);
+            }
+
+            var name = "p" + Parameters.Count.ToString(CultureInfo.InvariantCulture);
+            Parameters[name] = v;
+            return "$" + name;
+        }
+
         public (string Query, List<string> Expected) Select()
         {
+            NewQuery();
             _alias = rng.NextDouble() < 0.3 ? "t" : null;
             var sb = new StringBuilder("SELECT ");
             var star = rng.NextDouble() < 0.5;
@@ -798,6 +822,7 @@ public sealed class SelectDifferentialTests
         /// </summary>
         public (string Query, List<string> Expected) JoinSelect(Dictionary<long, Pt> users)
         {
+            NewQuery();
             _alias = "t";
             var left = rng.NextDouble() < 0.5;
             var items = new (string Text, string Output, bool Right, string Field)[]
@@ -903,7 +928,7 @@ public sealed class SelectDifferentialTests
                     {
                         var op = CompareOps[rng.Next(CompareOps.Length)];
                         var lit = (long)rng.Next(4);
-                        return ($"u.tier {op} {Lit(lit)}", u => u is not null ? Compare(u, "tier", op, lit) : op is "!=" or "<>");
+                        return ($"u.tier {op} {Arg(lit)}", u => u is not null ? Compare(u, "tier", op, lit) : op is "!=" or "<>");
                     }
 
                 case 1:
@@ -915,13 +940,13 @@ public sealed class SelectDifferentialTests
                 case 2:
                     {
                         var values = Enumerable.Range(0, rng.Next(1, 4)).Select(_ => (object?)("n" + rng.Next(1, 9).ToString(CultureInfo.InvariantCulture))).ToArray();
-                        return ($"u.name IN ({string.Join(", ", values.Select(Lit))})", u => u is not null && In(u, "name", values));
+                        return ($"u.name IN ({string.Join(", ", values.Select(Arg))})", u => u is not null && In(u, "name", values));
                     }
 
                 default:
                     {
                         var id = (long)rng.Next(0, 10);
-                        return ($"u.id = {Lit(id)}", u => u is not null && (long)u.Id == id);
+                        return ($"u.id = {Arg(id)}", u => u is not null && (long)u.Id == id);
                     }
             }
         }
@@ -967,10 +992,10 @@ public sealed class SelectDifferentialTests
                         {
                             // literal on the left: 3 < a means a > 3
                             var flipped = op switch { "<" => ">", "<=" => ">=", ">" => "<", ">=" => "<=", _ => op };
-                            return ($"{Lit(lit)} {op} {Ref(field)}", p => Compare(p, field, flipped, lit));
+                            return ($"{Arg(lit)} {op} {Ref(field)}", p => Compare(p, field, flipped, lit));
                         }
 
-                        return ($"{Ref(field)} {op} {Lit(lit)}", p => Compare(p, field, op, lit));
+                        return ($"{Ref(field)} {op} {Arg(lit)}", p => Compare(p, field, op, lit));
                     }
 
                 case 3:
@@ -978,7 +1003,7 @@ public sealed class SelectDifferentialTests
                         var field = Pick("a", "s", "m", "id", "b");
                         var values = Enumerable.Range(0, rng.Next(1, 5)).Select(_ => Literal(field)).ToArray();
                         var negated = rng.NextDouble() < 0.4;
-                        var text = $"{Ref(field)} {(negated ? "NOT IN" : "IN")} ({string.Join(", ", values.Select(Lit))})";
+                        var text = $"{Ref(field)} {(negated ? "NOT IN" : "IN")} ({string.Join(", ", values.Select(Arg))})";
                         return (text, p => In(p, field, values) != negated);
                     }
 
@@ -993,7 +1018,7 @@ public sealed class SelectDifferentialTests
                         }
                         while (lo is null or bool || hi is null or bool);
                         var negated = rng.NextDouble() < 0.3;
-                        return ($"{Ref(field)} {(negated ? "NOT BETWEEN" : "BETWEEN")} {Lit(lo)} AND {Lit(hi)}",
+                        return ($"{Ref(field)} {(negated ? "NOT BETWEEN" : "BETWEEN")} {Arg(lo)} AND {Arg(hi)}",
                             p => (Compare(p, field, ">=", lo) && Compare(p, field, "<=", hi)) != negated);
                     }
 
@@ -1004,7 +1029,7 @@ public sealed class SelectDifferentialTests
                         var pattern = RandomPattern();
                         var ci = rng.NextDouble() < 0.4;
                         var negated = rng.NextDouble() < 0.25;
-                        var text = $"{Ref(field)} {(negated ? "NOT " : "")}{(ci ? "ILIKE" : "LIKE")} {Lit(pattern)}";
+                        var text = $"{Ref(field)} {(negated ? "NOT " : "")}{(ci ? "ILIKE" : "LIKE")} {Arg(pattern)}";
                         bool Matches(Pt p) =>
                             (p.TryGet(field, out var v) && v is string s
                                 && (ci ? Like(s.ToLowerInvariant(), pattern.ToLowerInvariant()) : Like(s, pattern))) != negated;
@@ -1024,7 +1049,7 @@ public sealed class SelectDifferentialTests
                         var field = rng.NextDouble() < 0.85 ? "tags" : Pick("s", "zz");
                         var mode = rng.Next(3);
                         var values = Enumerable.Range(0, mode == 0 ? 1 : rng.Next(1, 4)).Select(_ => TagLiteral()).ToArray();
-                        var list = string.Join(", ", values.Select(Lit));
+                        var list = string.Join(", ", values.Select(Arg));
                         return mode switch
                         {
                             0 => ($"{Ref(field)} CONTAINS {list}", p => ArrayHas(p, field, values[0])),
@@ -1041,10 +1066,10 @@ public sealed class SelectDifferentialTests
                         if (rng.NextDouble() < 0.5)
                         {
                             var values = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => Literal("id")).ToArray();
-                            return ($"{Ref("id")} IN ({string.Join(", ", values.Select(Lit))})", p => In(p, "id", values));
+                            return ($"{Ref("id")} IN ({string.Join(", ", values.Select(Arg))})", p => In(p, "id", values));
                         }
 
-                        return ($"{Ref("id")} {op} {Lit(lit)}", p => Compare(p, "id", op, lit));
+                        return ($"{Ref("id")} {op} {Arg(lit)}", p => Compare(p, "id", op, lit));
                     }
             }
         }
