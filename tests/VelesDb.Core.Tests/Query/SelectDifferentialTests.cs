@@ -19,6 +19,7 @@ public sealed class SelectDifferentialTests
     private const int FilterQueriesPerSeed = 60;
     private const int NearQueriesPerSeed = 24;
     private const int JoinQueriesPerSeed = 30;
+    private const int GroupQueriesPerSeed = 20;
     private const int Dimension = 4;
     private const string Chars = "abcAB";
     private static readonly string[] TagPool = ["x", "y", "z", "w"];
@@ -89,6 +90,69 @@ public sealed class SelectDifferentialTests
         }
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {JoinQueriesPerSeed} joins differ (seed {seed}):\n" + string.Join("\n\n", failures.Take(4)));
+    }
+
+    /// <summary>
+    /// GROUP BY with COUNT, SUM, AVG, MIN, MAX and HAVING. Groups come in ascending key order with the
+    /// NULL group (missing or null key) last; COUNT(col) and the other aggregates skip NULLs; SUM and
+    /// AVG of no number are NULL. Every query has a LIMIT (see the report on the default).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void RandomGroupBy_EqualNaiveEvaluation(int seed)
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path);
+        var points = Load(db, seed, out _);
+        var rng = new Random(seed * 3_571);
+        var gen = new Generator(rng, points);
+        var failures = new List<string>();
+        for (var i = 0; i < GroupQueriesPerSeed; i++)
+        {
+            gen.NewQuery();
+            var key = rng.NextDouble() < 0.5 ? "a" : "s";
+            var filtered = rng.NextDouble() < 0.7;
+            var (filterText, filter) = filtered ? gen.Condition(2) : ("", _ => true);
+            var having = rng.NextDouble() < 0.4 ? rng.Next(1, 40) : (int?)null;
+            var desc = rng.NextDouble() < 0.3;
+            var limit = rng.Next(1, 60);
+            var query = $"SELECT {key}, COUNT(*) AS n, COUNT(b) AS nb, SUM(b) AS sb, AVG(b) AS ab, MIN(b) AS mn, MAX(b) AS mx FROM c"
+                + (filtered ? $" WHERE {filterText}" : "") + $" GROUP BY {key}" + (having is { } h ? $" HAVING COUNT(*) >= {h}" : "")
+                + (desc ? $" ORDER BY {key} DESC" : "") + $" LIMIT {limit}";
+
+            static object? KeyOf(Pt p, string field) => p.TryGet(field, out var v) && !ReferenceEquals(v, JsonNull) ? v : null;
+            var groups = points.Where(filter).GroupBy(p => KeyOf(p, key)).Where(g => having is null || g.Count() >= having).ToList();
+            groups.Sort((x, y) =>
+            {
+                if (x.Key is null || y.Key is null)
+                {
+                    return (x.Key is null).CompareTo(y.Key is null); // NULL group last in both directions
+                }
+
+                var c = x.Key is string sx ? string.CompareOrdinal(sx, (string)y.Key) : Num(x.Key).CompareTo(Num(y.Key));
+                return desc ? -c : c;
+            });
+            var expected = groups.Take(limit).Select(g =>
+            {
+                var bs = g.Select(p => KeyOf(p, "b")).Where(v => v is not null).Select(v => Num(v!)).ToList();
+                string N(double? d) => d is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "null";
+                var keyJson = g.Key switch
+                {
+                    null => "null",
+                    long l => l.ToString(CultureInfo.InvariantCulture),
+                    var other => $"\"{other}\"",
+                };
+                return $"{{\"{key}\":{keyJson},\"n\":{g.Count()},\"nb\":{bs.Count},\"sb\":{N(bs.Count > 0 ? bs.Sum() : null)},"
+                    + $"\"ab\":{N(bs.Count > 0 ? bs.Sum() / bs.Count : null)},\"mn\":{N(bs.Count > 0 ? bs.Min() : null)},\"mx\":{N(bs.Count > 0 ? bs.Max() : null)}}}";
+            }).ToList();
+            Check(db, seed, query, gen.Parameters, expected, failures);
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {GroupQueriesPerSeed} GROUP BY queries differ (seed {seed}):\n" + string.Join("\n\n", failures.Take(4)));
     }
 
     [Theory]
