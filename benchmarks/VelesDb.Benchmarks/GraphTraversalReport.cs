@@ -225,7 +225,7 @@ internal static class GraphTraversalReport
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {
@@ -244,7 +244,7 @@ internal static class GraphTraversalReport
         return "unknown CPU";
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -256,7 +256,7 @@ internal static class GraphTraversalReport
         }
     }
 
-    private static string NiceValue()
+    internal static string NiceValue()
     {
         try
         {
@@ -271,7 +271,7 @@ internal static class GraphTraversalReport
         }
     }
 
-    private static string Commit()
+    internal static string Commit()
     {
         try
         {

@@ -114,6 +114,50 @@ internal static class ExprEvaluator
         return null;
     }
 
+    /// <summary>
+    /// True when <paramref name="c"/> resolves, as <see cref="Column"/> resolves it, to an explicit JSON
+    /// <c>null</c> in a payload (<see cref="Column"/> returns null both for that and for a missing field).
+    /// </summary>
+    public static bool IsJsonNull(ColumnRef c, Row row, Scope scope, ExecContext ctx)
+    {
+        var parts = c.Parts;
+        if (parts.Count > 1)
+        {
+            switch (scope.Qualifier(parts[0], out var key))
+            {
+                case 1:
+                    return NullAt(row.Primary, parts, 1);
+                case 2:
+                    return NullAt(row.Joined is { } j && j.TryGetValue(key!, out var s) ? s : null, parts, 1);
+            }
+        }
+
+        var path = parts.Count == 1 ? parts[0] : c.Path;
+        if ((row.Computed is { } computed && computed.ContainsKey(path))
+            || (parts.Count == 1 && (ctx.Lets.ContainsKey(parts[0]) || parts[0] == "id" || ScoreVariables.Contains(parts[0]))))
+        {
+            return false;
+        }
+
+        if (row.Primary is not null && TryPayload(row.Primary.Payload, parts, 0, out var found))
+        {
+            return found is null;
+        }
+
+        foreach (var source in row.Joined?.Values ?? Enumerable.Empty<SourceRow?>())
+        {
+            if (source is not null && TryPayload(source.Payload, parts, 0, out found))
+            {
+                return found is null;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NullAt(SourceRow? source, IReadOnlyList<string> parts, int start) =>
+        source is not null && !(parts.Count == start + 1 && parts[start] == "id") && TryPayload(source.Payload, parts, start, out var v) && v is null;
+
     private static object? SourceValue(SourceRow? source, IReadOnlyList<string> parts, int start)
     {
         if (source is null)

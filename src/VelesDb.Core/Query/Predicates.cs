@@ -34,6 +34,9 @@ internal static class Predicates
 {
     private const string ValueField = "v";
 
+    /// <summary><c>{"v": null}</c>: a value leaf whose column holds an explicit JSON null.</summary>
+    private static readonly JsonElement NullValue = JsonDocument.Parse("""{"v":null}""").RootElement.Clone();
+
     /// <summary>An empty JSON object: the payload of a point that has none.</summary>
     public static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
@@ -210,8 +213,10 @@ internal static class Predicates
         var expr = swapped ? ((CompareCondition)c).Right : operand!;
         return row =>
         {
+            // A column holding JSON null must read as null, not as missing, so that = NULL, != NULL and
+            // IN (NULL) mean what they mean on a plain payload column (docs/FILTERS.md).
             var value = ExprEvaluator.Evaluate(expr, row, scope, ctx);
-            return core.Matches(Wrap(value));
+            return core.Matches(value is null && expr is ColumnRef col && ExprEvaluator.IsJsonNull(col, row, scope, ctx) ? NullValue : Wrap(value));
         };
     }
 

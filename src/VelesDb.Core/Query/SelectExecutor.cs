@@ -131,10 +131,11 @@ internal static partial class SelectExecutor
             rows = Join(rows, j, scope, ctx);
         }
 
-        if (s.Joins.Count > 0 && plan.Where.Residual is not null)
+        if (s.Joins.Count > 0 && (plan.Where.Residual is not null || plan.Where.Ids is not null))
         {
-            var residual = plan.Where.Residual;
-            rows = rows.FindAll(r => residual(r));
+            // With joins nothing was applied while fetching: the id set and the residual filter the joined rows.
+            var where = plan.Where;
+            rows = rows.FindAll(where.Matches);
         }
 
         if (grouping)
