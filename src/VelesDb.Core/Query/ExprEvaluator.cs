@@ -47,8 +47,15 @@ internal static class ExprEvaluator
         row?.Computed is { } c && c.TryGetValue(key, out var v) ? v : null;
 
     /// <summary>Resolves a column, score variable, LET name or computed value.</summary>
-    public static object? Column(ColumnRef c, Row? row, Scope scope, ExecContext ctx)
+    public static object? Column(ColumnRef c, Row? row, Scope scope, ExecContext ctx) => Column(c, row, scope, ctx, out _);
+
+    /// <summary>
+    /// Resolves a column; <paramref name="jsonNull"/> tells an explicit JSON <c>null</c> in a payload
+    /// apart from a missing field (both resolve to null).
+    /// </summary>
+    public static object? Column(ColumnRef c, Row? row, Scope scope, ExecContext ctx, out bool jsonNull)
     {
+        jsonNull = false;
         if (row is null)
         {
             // Bare words in option positions (type = opq) read as strings.
@@ -61,9 +68,9 @@ internal static class ExprEvaluator
             switch (scope.Qualifier(parts[0], out var key))
             {
                 case 1:
-                    return SourceValue(row.Primary, parts, 1);
+                    return SourceValue(row.Primary, parts, 1, out jsonNull);
                 case 2:
-                    return SourceValue(row.Joined is { } j && j.TryGetValue(key!, out var s) ? s : null, parts, 1);
+                    return SourceValue(row.Joined is { } j && j.TryGetValue(key!, out var s) ? s : null, parts, 1, out jsonNull);
             }
         }
 
@@ -97,6 +104,7 @@ internal static class ExprEvaluator
 
         if (row.Primary is not null && TryPayload(row.Primary.Payload, parts, 0, out var found))
         {
+            jsonNull = found is null;
             return found;
         }
 
@@ -106,6 +114,7 @@ internal static class ExprEvaluator
             {
                 if (source is not null && TryPayload(source.Payload, parts, 0, out found))
                 {
+                    jsonNull = found is null;
                     return found;
                 }
             }
@@ -114,52 +123,9 @@ internal static class ExprEvaluator
         return null;
     }
 
-    /// <summary>
-    /// True when <paramref name="c"/> resolves, as <see cref="Column"/> resolves it, to an explicit JSON
-    /// <c>null</c> in a payload (<see cref="Column"/> returns null both for that and for a missing field).
-    /// </summary>
-    public static bool IsJsonNull(ColumnRef c, Row row, Scope scope, ExecContext ctx)
+    private static object? SourceValue(SourceRow? source, IReadOnlyList<string> parts, int start, out bool jsonNull)
     {
-        var parts = c.Parts;
-        if (parts.Count > 1)
-        {
-            switch (scope.Qualifier(parts[0], out var key))
-            {
-                case 1:
-                    return NullAt(row.Primary, parts, 1);
-                case 2:
-                    return NullAt(row.Joined is { } j && j.TryGetValue(key!, out var s) ? s : null, parts, 1);
-            }
-        }
-
-        var path = parts.Count == 1 ? parts[0] : c.Path;
-        if ((row.Computed is { } computed && computed.ContainsKey(path))
-            || (parts.Count == 1 && (ctx.Lets.ContainsKey(parts[0]) || parts[0] == "id" || ScoreVariables.Contains(parts[0]))))
-        {
-            return false;
-        }
-
-        if (row.Primary is not null && TryPayload(row.Primary.Payload, parts, 0, out var found))
-        {
-            return found is null;
-        }
-
-        foreach (var source in row.Joined?.Values ?? Enumerable.Empty<SourceRow?>())
-        {
-            if (source is not null && TryPayload(source.Payload, parts, 0, out found))
-            {
-                return found is null;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool NullAt(SourceRow? source, IReadOnlyList<string> parts, int start) =>
-        source is not null && !(parts.Count == start + 1 && parts[start] == "id") && TryPayload(source.Payload, parts, start, out var v) && v is null;
-
-    private static object? SourceValue(SourceRow? source, IReadOnlyList<string> parts, int start)
-    {
+        jsonNull = false;
         if (source is null)
         {
             return null;
@@ -170,7 +136,13 @@ internal static class ExprEvaluator
             return source.Id;
         }
 
-        return TryPayload(source.Payload, parts, start, out var v) ? v : null;
+        if (TryPayload(source.Payload, parts, start, out var v))
+        {
+            jsonNull = v is null;
+            return v;
+        }
+
+        return null;
     }
 
     /// <summary>Reads a dot path from a payload; false when a segment is missing or not an object.</summary>

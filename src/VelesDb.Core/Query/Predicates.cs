@@ -215,8 +215,11 @@ internal static class Predicates
         {
             // A column holding JSON null must read as null, not as missing, so that = NULL, != NULL and
             // IN (NULL) mean what they mean on a plain payload column (docs/FILTERS.md).
-            var value = ExprEvaluator.Evaluate(expr, row, scope, ctx);
-            return core.Matches(value is null && expr is ColumnRef col && ExprEvaluator.IsJsonNull(col, row, scope, ctx) ? NullValue : Wrap(value));
+            var jsonNull = false;
+            var value = expr is ColumnRef column
+                ? ExprEvaluator.Column(column, row, scope, ctx, out jsonNull)
+                : ExprEvaluator.Evaluate(expr, row, scope, ctx);
+            return core.Matches(jsonNull ? NullValue : Wrap(value));
         };
     }
 
