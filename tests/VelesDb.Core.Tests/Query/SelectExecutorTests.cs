@@ -324,6 +324,7 @@ public sealed class SelectExecutorTests : IDisposable
     {
         var e = Assert.Throws<VelesDbException>(() => _db.ExecuteAggregate("SELECT * FROM notes"));
         Assert.Contains("aggregation", e.Message, StringComparison.Ordinal);
+        Assert.Equal("NOT_AGGREGATE", e.QueryCode);
         Assert.Equal(3, _db.ExecuteAggregate("SELECT lang, COUNT(*) FROM notes GROUP BY lang").Rows.Count);
     }
 
