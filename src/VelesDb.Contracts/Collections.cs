@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace VelesDb.Contracts;
@@ -39,10 +39,14 @@ public sealed record CollectionMessageResponse(string Message, string Name);
 /// <param name="Id">The point id: a JSON integer or a decimal string.</param>
 /// <param name="Vector">The dense vector, or null for metadata-only collections.</param>
 /// <param name="Payload">The JSON payload, or null.</param>
+/// <param name="SparseVector">A sparse vector (not accepted by this server yet; its presence is refused).</param>
+/// <param name="SparseVectors">Named sparse vectors (not accepted by this server yet; their presence is refused).</param>
 public sealed record PointRequest(
     [property: JsonConverter(typeof(PointIdConverter))] ulong Id,
     float[]? Vector = null,
-    JsonObject? Payload = null);
+    JsonElement? Payload = null,
+    JsonElement? SparseVector = null,
+    JsonElement? SparseVectors = null);
 
 /// <summary>The body of <c>POST /collections/{name}/points</c>.</summary>
 /// <param name="Points">The points to insert or replace.</param>

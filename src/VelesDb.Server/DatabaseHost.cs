@@ -4,7 +4,8 @@ namespace VelesDb.Server;
 
 /// <summary>
 /// Owns the database: opens it in the background at startup (so <c>/health</c> answers at once and
-/// <c>/ready</c> reports 503 until it is open), flushes every collection when the server stops, and
+/// <c>/ready</c> reports 503 until it is open), flushes every collection once the server has stopped
+/// and drained its in-flight requests (within <see cref="ServerSettings.ShutdownTimeout"/>), and
 /// disposes it last.
 /// </summary>
 internal sealed partial class DatabaseHost : IHostedService, IDisposable
@@ -33,9 +34,10 @@ internal sealed partial class DatabaseHost : IHostedService, IDisposable
     public VelesDatabase Database => Volatile.Read(ref _database) ?? throw new DatabaseNotReadyException();
 
     /// <summary>Starts opening the database in the background; a failure stops the server.</summary>
+    /// <remarks>The flush is hooked on <c>ApplicationStopped</c>, which fires after Kestrel has drained requests.</remarks>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _lifetime.ApplicationStopping.Register(FlushAll);
+        _lifetime.ApplicationStopped.Register(FlushAll);
         _opening = Task.Run(Open, CancellationToken.None);
         return Task.CompletedTask;
     }

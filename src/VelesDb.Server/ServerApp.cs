@@ -21,6 +21,9 @@ internal static partial class ServerApp
         var builder = WebApplication.CreateSlimBuilder(args);
 
         builder.Logging.SetMinimumLevel(settings.LogLevel);
+
+        // Per-request framework chatter only at debug level and below.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", settings.LogLevel < LogLevel.Information ? settings.LogLevel : LogLevel.Warning);
         builder.WebHost.UseUrls($"http://{FormatHost(settings.Host)}:{settings.Port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DefaultBodyLimit);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
@@ -57,6 +60,7 @@ internal static partial class ServerApp
         app.UseRouting();
         app.Use(static (context, next) =>
         {
+            BodyLimit.Apply(context);
             if (context.GetEndpoint()?.Metadata.GetMetadata<LegacyRoute>() is not null)
             {
                 context.Response.Headers["deprecation"] = "true";
@@ -77,6 +81,7 @@ internal static partial class ServerApp
         routes.MapGet("/ready", static (DatabaseHost host) => host.IsReady
             ? Results.Json(new HealthResponse("ready", Version), ContractsJsonContext.Default.HealthResponse)
             : Results.Json(new HealthResponse("not_ready", Version), ContractsJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable));
+        CollectionEndpoints.Map(routes);
         QueryEndpoints.Map(routes);
     }
 
