@@ -33,7 +33,7 @@ public sealed record QueryMeta(string VelesqlContractVersion, int Count)
 public sealed record QueryResponse(IReadOnlyList<JsonObject> Results, double TimingMs, long TookMs, int RowsReturned, QueryMeta Meta);
 
 /// <summary>The answer of <c>POST /aggregate</c>, and of <c>POST /query</c> for an aggregation.</summary>
-/// <param name="Result">The group rows.</param>
+/// <param name="Result">The group rows (an array) for a GROUP BY; the one result row (an object) for an aggregation over the whole input.</param>
 /// <param name="TimingMs">Execution time in milliseconds.</param>
 /// <param name="Meta">Contract version and count.</param>
 public sealed record AggregationResponse(JsonNode Result, double TimingMs, QueryMeta Meta);

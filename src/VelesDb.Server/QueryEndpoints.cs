@@ -101,15 +101,34 @@ internal static class QueryEndpoints
         return Results.Json(response, ContractsJsonContext.Default.QueryResponse);
     }
 
+    /// <summary>
+    /// The aggregation shape: a GROUP BY answers an array of groups, an aggregation over the whole
+    /// input its single row as an object (count 1).
+    /// </summary>
     private static IResult AggregationAnswer(QueryResult result)
     {
-        var rows = new JsonArray();
-        foreach (var row in result.Rows)
+        JsonNode answer;
+        int count;
+        if (!result.IsGrouped && result.Rows.Count == 1)
         {
-            rows.Add(row.Parent is null ? row : row.DeepClone());
+            answer = Detached(result.Rows[0]);
+            count = 1;
+        }
+        else
+        {
+            var rows = new JsonArray();
+            foreach (var row in result.Rows)
+            {
+                rows.Add(Detached(row));
+            }
+
+            answer = rows;
+            count = rows.Count;
         }
 
-        var response = new AggregationResponse(rows, result.Elapsed.TotalMilliseconds, new QueryMeta(QueryMeta.ContractVersion, rows.Count));
+        var response = new AggregationResponse(answer, result.Elapsed.TotalMilliseconds, new QueryMeta(QueryMeta.ContractVersion, count));
         return Results.Json(response, ContractsJsonContext.Default.AggregationResponse);
     }
+
+    private static JsonNode Detached(JsonObject row) => row.Parent is null ? row : row.DeepClone();
 }

@@ -143,10 +143,24 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
         var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "SELECT COUNT(*) FROM docs_conformance" });
 
         Assert.Equal(200, status);
-        Assert.Equal(2, body!["result"]![0]!["count"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"count":2}"""), body!["result"]));
         Assert.Null(body["results"]);
         Assert.Null(body["took_ms"]);
         Assert.Null(body["rows_returned"]);
+        AssertMeta(body, 1);
+    }
+
+    [Fact]
+    public async Task AggregateWithoutGroupBy_AnswersOneObject()
+    {
+        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/aggregate", new
+        {
+            query = "SELECT COUNT(*) AS n, MIN(title) AS first FROM docs_conformance WHERE category = $c",
+            @params = new { c = "science" },
+        });
+
+        Assert.Equal(200, status);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"n":1,"first":"doc-2"}"""), body!["result"]), body["result"]!.ToJsonString());
         AssertMeta(body, 1);
     }
 

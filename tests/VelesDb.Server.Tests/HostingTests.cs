@@ -117,6 +117,39 @@ public class HostingTests
         Assert.Contains("not valid JSON", body!["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(200)]
+    [InlineData(5000)]
+    public async Task DeeplyNestedJson_Is400JsonNever500(int depth)
+    {
+        using var factory = new ServerFactory();
+        await factory.ReadyDatabaseAsync();
+        using var client = factory.CreateClient();
+        var json = "{\"query\": \"SELECT * FROM x\", \"params\": {\"a\": " + new string('[', depth) + new string(']', depth) + "}}";
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync(new Uri("/v1/query", UriKind.Relative), content);
+        var body = await Http.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("depth", body!["error"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task WrongFieldType_Is400Json()
+    {
+        using var factory = new ServerFactory();
+        await factory.ReadyDatabaseAsync();
+        using var client = factory.CreateClient();
+        using var content = new StringContent("{\"query\": 5}", Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync(new Uri("/v1/query", UriKind.Relative), content);
+        var body = await Http.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("$.query", body!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WrongContentType_Is415Json()
     {
