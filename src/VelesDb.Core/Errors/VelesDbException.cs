@@ -28,7 +28,8 @@ public sealed class VelesDbException : Exception
     /// <summary>
     /// For VelesQL errors (code VELES-010), the finer query error code: <c>V001</c>…<c>V012</c> for
     /// validation, <c>E007</c> for the graph-expansion budget, <c>PARSE</c> for syntax errors,
-    /// <c>EXEC</c> for runtime failures; null otherwise.
+    /// <c>EXEC</c> for runtime failures (<c>NO_COLLECTION</c> for a MATCH run without a collection,
+    /// <c>NOT_AGGREGATE</c> for a non-aggregation query given to <c>ExecuteAggregate</c>); null otherwise.
     /// </summary>
     public string? QueryCode { get; init; }
 

@@ -144,6 +144,7 @@ internal static partial class MatchExecutor
         if (string.IsNullOrEmpty(name))
         {
             QueryErrors.Execution(
+                "NO_COLLECTION",
                 "MATCH needs a collection: pass QueryOptions.Collection",
                 "Set QueryOptions.Collection (\"collection\" in the request body) or bind a \"_collection\" string parameter to the collection whose graph to match.");
         }

@@ -32,7 +32,7 @@ internal sealed class QueryEngine(VelesDatabase database)
         var plan = Plan(text, options, out var hit);
         if (aggregateOnly && !IsAggregation(plan.Query.Statement))
         {
-            QueryErrors.Execution("Only aggregation queries are accepted on /aggregate.", "Use GROUP BY or an aggregate function (COUNT, SUM, AVG, MIN, MAX), or send the query to /query.");
+            QueryErrors.Execution("NOT_AGGREGATE", "Only aggregation queries are accepted on /aggregate.", "Use GROUP BY or an aggregate function (COUNT, SUM, AVG, MIN, MAX), or send the query to /query.");
         }
 
         foreach (var let in plan.Query.Lets)

@@ -12,6 +12,14 @@ internal static class QueryErrors
     public static void Execution(string message, string? hint = null) =>
         throw new VelesDbException(VelesDbErrorCode.Query, message) { QueryCode = "EXEC", Hint = hint };
 
+    /// <summary>
+    /// A runtime failure with its own <see cref="VelesDbException.QueryCode"/>, for failures a caller
+    /// (the REST server) answers differently: <c>NO_COLLECTION</c>, <c>NOT_AGGREGATE</c>.
+    /// </summary>
+    [DoesNotReturn]
+    public static void Execution(string queryCode, string message, string hint) =>
+        throw new VelesDbException(VelesDbErrorCode.Query, message) { QueryCode = queryCode, Hint = hint };
+
     /// <summary>A runtime failure of a valid query, as an expression.</summary>
     [DoesNotReturn]
     public static T Execution<T>(string message, string? hint = null) =>

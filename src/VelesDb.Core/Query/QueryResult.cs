@@ -10,12 +10,13 @@ namespace VelesDb.Core.Query;
 /// </remarks>
 public sealed class QueryResult
 {
-    internal QueryResult(string statementType, IReadOnlyList<JsonObject> rows, bool isAggregation = false, long affectedRows = 0)
+    internal QueryResult(string statementType, IReadOnlyList<JsonObject> rows, bool isAggregation = false, long affectedRows = 0, bool isGrouped = false)
     {
         StatementType = statementType;
         Rows = rows;
         IsAggregation = isAggregation;
         AffectedRows = affectedRows;
+        IsGrouped = isGrouped;
     }
 
     /// <summary>The statement kind in upper case: <c>SELECT</c>, <c>MATCH</c>, <c>INSERT</c>, <c>EXPLAIN</c>, …</summary>
@@ -26,6 +27,12 @@ public sealed class QueryResult
 
     /// <summary>True when the rows are aggregation groups (GROUP BY or aggregate functions without NEAR).</summary>
     public bool IsAggregation { get; }
+
+    /// <summary>
+    /// True when an aggregation has a GROUP BY (its rows are groups); false for an aggregation over the
+    /// whole input, which always answers exactly one row.
+    /// </summary>
+    public bool IsGrouped { get; }
 
     /// <summary>Points, nodes or edges written or deleted by a DML statement; 0 otherwise.</summary>
     public long AffectedRows { get; }

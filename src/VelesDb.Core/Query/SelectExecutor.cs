@@ -28,7 +28,8 @@ internal static partial class SelectExecutor
 
         var select = (SelectStatement)statement;
         var output = Run(select, ctx, operand: false);
-        return new QueryResult("SELECT", [.. output.Select(r => r.Output!)], IsAggregation(select));
+        var aggregation = IsAggregation(select);
+        return new QueryResult("SELECT", [.. output.Select(r => r.Output!)], aggregation, isGrouped: aggregation && select.GroupBy.Count > 0);
     }
 
     /// <summary>True for GROUP BY or aggregate queries without a vector search (those group parent documents).</summary>

@@ -320,7 +320,7 @@ public sealed class MatchExecutorTests : IDisposable
         var e = Error("MATCH (a)-[:KNOWS]->(b) RETURN a", options: QueryOptions.Default);
 
         Assert.Equal(VelesDbErrorCode.Query, e.Code);
-        Assert.Equal("EXEC", e.QueryCode);
+        Assert.Equal("NO_COLLECTION", e.QueryCode);
         Assert.Contains("MATCH needs a collection: pass QueryOptions.Collection", e.Message, StringComparison.Ordinal);
         Assert.NotNull(e.Hint);
 

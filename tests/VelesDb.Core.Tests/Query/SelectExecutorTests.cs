@@ -324,7 +324,14 @@ public sealed class SelectExecutorTests : IDisposable
     {
         var e = Assert.Throws<VelesDbException>(() => _db.ExecuteAggregate("SELECT * FROM notes"));
         Assert.Contains("aggregation", e.Message, StringComparison.Ordinal);
-        Assert.Equal(3, _db.ExecuteAggregate("SELECT lang, COUNT(*) FROM notes GROUP BY lang").Rows.Count);
+        Assert.Equal("NOT_AGGREGATE", e.QueryCode);
+        var grouped = _db.ExecuteAggregate("SELECT lang, COUNT(*) FROM notes GROUP BY lang");
+        Assert.Equal(3, grouped.Rows.Count);
+        Assert.True(grouped.IsGrouped);
+        var whole = _db.ExecuteAggregate("SELECT COUNT(*) FROM notes");
+        Assert.True(whole.IsAggregation);
+        Assert.False(whole.IsGrouped);
+        Assert.False(_db.Execute("SELECT * FROM notes").IsGrouped);
     }
 
     [Fact]

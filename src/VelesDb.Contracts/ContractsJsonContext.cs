@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VelesDb.Contracts;
+
+/// <summary>
+/// Source-generated JSON metadata for every contract type: snake_case wire names, null members
+/// omitted, unknown request fields ignored.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    MaxDepth = 64)]
+[JsonSerializable(typeof(FlatError))]
+[JsonSerializable(typeof(VelesQlErrorResponse))]
+[JsonSerializable(typeof(ParseErrorResponse))]
+[JsonSerializable(typeof(AuthError))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(QueryRequest))]
+[JsonSerializable(typeof(ExplainRequest))]
+[JsonSerializable(typeof(QueryResponse))]
+[JsonSerializable(typeof(AggregationResponse))]
+[JsonSerializable(typeof(CollectionListResponse))]
+[JsonSerializable(typeof(CreateCollectionRequest))]
+[JsonSerializable(typeof(CollectionCreatedResponse))]
+[JsonSerializable(typeof(CollectionInfoResponse))]
+[JsonSerializable(typeof(CollectionMessageResponse))]
+[JsonSerializable(typeof(UpsertPointsRequest))]
+[JsonSerializable(typeof(UpsertPointsResponse))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

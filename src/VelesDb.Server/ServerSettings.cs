@@ -1,0 +1,301 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace VelesDb.Server;
+
+/// <summary>
+/// The server settings, merged from command-line flags, <c>VELESDB_*</c> environment variables and
+/// a <c>velesdb.toml</c> file, in that order of precedence, over the defaults.
+/// </summary>
+public sealed record ServerSettings
+{
+    /// <summary>The default data directory.</summary>
+    public const string DefaultDataDir = "./velesdb_data";
+
+    /// <summary>The default configuration file, read when it exists.</summary>
+    public const string DefaultConfigFile = "velesdb.toml";
+
+    /// <summary>The database directory.</summary>
+    public string DataDir { get; init; } = DefaultDataDir;
+
+    /// <summary>The address to listen on.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The TCP port to listen on (1–65535).</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Requests per second per client (bucket size and refill rate); 0 disables rate limiting.</summary>
+    public int RateLimit { get; init; } = 100;
+
+    /// <summary>The accepted API keys; empty disables authentication.</summary>
+    public IReadOnlyList<string> ApiKeys { get; init; } = [];
+
+    /// <summary>The minimum log level.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>How long shutdown waits for in-flight requests before flushing and exiting.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The configuration file that was read, or null.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>Whether authentication is on (at least one key).</summary>
+    public bool AuthEnabled => ApiKeys.Count > 0;
+
+    /// <summary>Whether <see cref="Host"/> is a loopback address (<c>localhost</c>, <c>127.*</c>, <c>::1</c>, <c>::ffff:127.*</c>).</summary>
+    public bool IsLoopback
+    {
+        get
+        {
+            var host = Host.Trim().TrimStart('[').TrimEnd(']');
+            return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+                || host.StartsWith("127.", StringComparison.Ordinal)
+                || host == "::1"
+                || host.StartsWith("::ffff:127.", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    /// <summary>
+    /// Merges the settings: flag &gt; environment &gt; file &gt; default. Flags are <c>--data-dir</c>
+    /// (<c>-d</c>), <c>--host</c>, <c>--port</c> (<c>-p</c>), <c>--rate-limit</c>, <c>--config</c>
+    /// (<c>-c</c>), as <c>--flag value</c> or <c>--flag=value</c>; other arguments are left to the host.
+    /// </summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="environment">Reads an environment variable (null when unset).</param>
+    /// <param name="readFile">Reads a file's text, or returns null when the file does not exist.</param>
+    /// <returns>The merged settings.</returns>
+    /// <exception cref="SettingsException">A value is invalid or an explicit config file is missing.</exception>
+    public static ServerSettings Load(IReadOnlyList<string> args, Func<string, string?> environment, Func<string, string?> readFile)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(readFile);
+
+        var flags = ParseFlags(args);
+        var explicitConfig = Pick(flags.GetValueOrDefault("config"), Env(environment, "VELESDB_CONFIG"));
+        var configPath = explicitConfig ?? DefaultConfigFile;
+        var text = readFile(configPath);
+        if (text is null && explicitConfig is not null)
+        {
+            throw new SettingsException($"Config file '{explicitConfig}' not found; pass an existing file to --config or remove the flag.");
+        }
+
+        var file = text is null ? new TomlTable() : ParseToml(text, configPath);
+        var server = Table(file, "server", configPath);
+        var auth = Table(file, "auth", configPath);
+
+        var settings = new ServerSettings
+        {
+            DataDir = Pick(flags.GetValueOrDefault("data-dir"), Env(environment, "VELESDB_DATA_DIR"), TomlString(server, "data_dir", configPath)) ?? DefaultDataDir,
+            Host = Pick(flags.GetValueOrDefault("host"), Env(environment, "VELESDB_HOST"), TomlString(server, "host", configPath)) ?? "127.0.0.1",
+            Port = Number(
+                "port",
+                Pick(flags.GetValueOrDefault("port"), Env(environment, "VELESDB_PORT")),
+                TomlInteger(server, "port", configPath),
+                8080,
+                1,
+                65_535),
+            RateLimit = Number(
+                "rate limit",
+                Pick(flags.GetValueOrDefault("rate-limit"), Env(environment, "VELESDB_RATE_LIMIT")),
+                TomlInteger(server, "rate_limit", configPath),
+                100,
+                0,
+                int.MaxValue),
+            ApiKeys = Keys(environment, auth, configPath),
+            LogLevel = ParseLogLevel(Env(environment, "VELESDB_LOG") ?? TomlString(server, "log_level", configPath)),
+            ShutdownTimeout = TimeSpan.FromSeconds(Number(
+                "shutdown timeout",
+                null,
+                TomlInteger(server, "shutdown_timeout_secs", configPath),
+                30,
+                0,
+                86_400)),
+            ConfigFile = text is null ? null : configPath,
+        };
+
+        if (string.IsNullOrWhiteSpace(settings.DataDir))
+        {
+            throw new SettingsException("The data directory is empty; pass --data-dir <dir> or set VELESDB_DATA_DIR.");
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Host))
+        {
+            throw new SettingsException("The host is empty; pass --host <address> (e.g. 127.0.0.1) or set VELESDB_HOST.");
+        }
+
+        return settings;
+    }
+
+    private static readonly Dictionary<string, string> FlagNames = new(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "data-dir",
+        ["-d"] = "data-dir",
+        ["--host"] = "host",
+        ["--port"] = "port",
+        ["-p"] = "port",
+        ["--rate-limit"] = "rate-limit",
+        ["--config"] = "config",
+        ["-c"] = "config",
+    };
+
+    private static Dictionary<string, string> ParseFlags(IReadOnlyList<string> args)
+    {
+        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var flag = eq > 0 ? arg[..eq] : arg;
+            if (!FlagNames.TryGetValue(flag, out var name))
+            {
+                continue;
+            }
+
+            if (eq > 0)
+            {
+                flags[name] = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Count)
+            {
+                flags[name] = args[++i];
+            }
+            else
+            {
+                throw new SettingsException($"The flag {flag} needs a value, e.g. {flag} <value>.");
+            }
+        }
+
+        return flags;
+    }
+
+    private static string? Env(Func<string, string?> environment, string name)
+    {
+        var value = environment(name);
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static string? Pick(params string?[] values) => values.FirstOrDefault(v => v is not null);
+
+    private static int Number(string what, string? text, long? fromFile, int fallback, int min, int max)
+    {
+        long value;
+        if (text is not null)
+        {
+            if (!long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
+            {
+                throw new SettingsException($"The {what} '{text}' is not an integer; give a whole number between {min} and {max}.");
+            }
+        }
+        else
+        {
+            value = fromFile ?? fallback;
+        }
+
+        if (value < min || value > max)
+        {
+            throw new SettingsException($"The {what} {value} is out of range; give a whole number between {min} and {max}.");
+        }
+
+        return (int)value;
+    }
+
+    private static List<string> Keys(Func<string, string?> environment, TomlTable auth, string path)
+    {
+        var fromEnv = Env(environment, "VELESDB_API_KEYS");
+        var single = Env(environment, "VELESDB_API_KEY");
+        if (fromEnv is not null || single is not null)
+        {
+            var keys = (fromEnv ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+            if (single is not null && single.Trim().Length > 0)
+            {
+                keys.Insert(0, single.Trim());
+            }
+
+            return keys.Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        if (!auth.TryGetValue("api_keys", out var value))
+        {
+            return [];
+        }
+
+        if (value is not TomlArray array || array.Any(k => k is not string))
+        {
+            throw new SettingsException($"[auth] api_keys in {path} must be an array of strings, e.g. api_keys = [\"key-1\"].");
+        }
+
+        return array.Cast<string>().Select(k => k.Trim()).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static LogLevel ParseLogLevel(string? text)
+    {
+        if (text is null)
+        {
+            return LogLevel.Information;
+        }
+
+        return text.Trim().ToLowerInvariant() switch
+        {
+            "trace" => LogLevel.Trace,
+            "debug" => LogLevel.Debug,
+            "info" or "information" => LogLevel.Information,
+            "warn" or "warning" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            "critical" => LogLevel.Critical,
+            "off" or "none" => LogLevel.None,
+            _ => throw new SettingsException($"The log level '{text}' is unknown; use trace, debug, info, warn, error, critical or off."),
+        };
+    }
+
+    private static TomlTable ParseToml(string text, string path)
+    {
+        try
+        {
+            return TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+        }
+        catch (TomlException e)
+        {
+            throw new SettingsException($"The config file {path} is not valid TOML: {e.Message}", e);
+        }
+    }
+
+    private static TomlTable Table(TomlTable file, string name, string path) =>
+        !file.TryGetValue(name, out var value) ? new TomlTable()
+        : value as TomlTable ?? throw new SettingsException($"[{name}] in {path} must be a table.");
+
+    private static string? TomlString(TomlTable table, string key, string path) =>
+        !table.TryGetValue(key, out var value) ? null
+        : value as string ?? throw new SettingsException($"{key} in {path} must be a string, e.g. {key} = \"value\".");
+
+    private static long? TomlInteger(TomlTable table, string key, string path) =>
+        !table.TryGetValue(key, out var value) ? null
+        : value is long number ? number
+        : throw new SettingsException($"{key} in {path} must be an integer, e.g. {key} = 8080.");
+}
+
+/// <summary>An invalid server setting; the message says how to fix it.</summary>
+public sealed class SettingsException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public SettingsException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What is wrong and how to fix it.</param>
+    public SettingsException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    /// <param name="message">What is wrong and how to fix it.</param>
+    /// <param name="innerException">The cause.</param>
+    public SettingsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
