@@ -36,6 +36,7 @@ internal static partial class ServerApp
             o.SerializerOptions.MaxDepth = 64;
         });
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
 
@@ -56,6 +57,7 @@ internal static partial class ServerApp
         LogStarting(logger, settings.Host, settings.Port, settings.DataDir, settings.AuthEnabled);
 
         app.UseMiddleware<ErrorBodies>();
+        app.UseMiddleware<RateLimiting>();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRouting();
         app.Use(static (context, next) =>

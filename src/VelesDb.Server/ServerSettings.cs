@@ -32,6 +32,13 @@ public sealed record ServerSettings
     /// <summary>The accepted API keys; empty disables authentication.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
+    /// <summary>
+    /// Proxy addresses whose <c>X-Forwarded-For</c> header is trusted for rate limiting
+    /// (<c>VELESDB_TRUSTED_PROXIES</c>, comma-separated, or <c>[server] trusted_proxies</c>); empty:
+    /// clients are keyed by their connection address only.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPAddress> TrustedProxies { get; init; } = [];
+
     /// <summary>The minimum log level.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
@@ -105,6 +112,7 @@ public sealed record ServerSettings
                 0,
                 int.MaxValue),
             ApiKeys = Keys(environment, auth, configPath),
+            TrustedProxies = Proxies(Env(environment, "VELESDB_TRUSTED_PROXIES") ?? TomlString(server, "trusted_proxies", configPath)),
             LogLevel = ParseLogLevel(Env(environment, "VELESDB_LOG") ?? TomlString(server, "log_level", configPath)),
             ShutdownTimeout = TimeSpan.FromSeconds(Number(
                 "shutdown timeout",
@@ -128,6 +136,14 @@ public sealed record ServerSettings
 
         return settings;
     }
+
+    private static System.Net.IPAddress[] Proxies(string? text) =>
+        string.IsNullOrWhiteSpace(text)
+            ? []
+            : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
+                System.Net.IPAddress.TryParse(p, out var ip)
+                    ? ip
+                    : throw new SettingsException($"Trusted proxy '{p}' is not an IP address; list addresses separated by commas, e.g. VELESDB_TRUSTED_PROXIES=10.0.0.5,10.0.0.6."))];
 
     private static readonly Dictionary<string, string> FlagNames = new(StringComparer.Ordinal)
     {

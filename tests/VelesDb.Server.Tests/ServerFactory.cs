@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -15,12 +16,21 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
     private readonly TempDirectory? _ownDir;
     private readonly string[] _keys;
     private readonly bool _openDatabase;
+    private readonly int _rateLimit;
+    private readonly TimeProvider? _time;
+    private readonly System.Net.IPAddress[] _trustedProxies;
 
     /// <param name="keys">API keys (none: auth off).</param>
     /// <param name="openDatabase">False: the database is never opened (the server stays not ready).</param>
     /// <param name="dataDir">A directory the caller owns and keeps; null: a fresh one removed on dispose.</param>
-    public ServerFactory(string[]? keys = null, bool openDatabase = true, string? dataDir = null)
+    /// <param name="rateLimit">Requests per second per client (0, the default here: off, so tests are not throttled).</param>
+    /// <param name="time">The clock the rate limiter reads, or null for the system clock.</param>
+    /// <param name="trustedProxies">Proxies trusted for X-Forwarded-For; when given, every test connection comes from 127.0.0.1.</param>
+    public ServerFactory(string[]? keys = null, bool openDatabase = true, string? dataDir = null, int rateLimit = 0, TimeProvider? time = null, System.Net.IPAddress[]? trustedProxies = null)
     {
+        _trustedProxies = trustedProxies ?? [];
+        _rateLimit = rateLimit;
+        _time = time;
         _keys = keys ?? [];
         _openDatabase = openDatabase;
         _ownDir = dataDir is null ? new TempDirectory() : null;
@@ -33,7 +43,17 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
     {
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton(new ServerSettings { DataDir = DataDir, Host = "127.0.0.1", Port = 0, ApiKeys = _keys });
+            services.AddSingleton(new ServerSettings { DataDir = DataDir, Host = "127.0.0.1", Port = 0, ApiKeys = _keys, RateLimit = _rateLimit, TrustedProxies = _trustedProxies });
+            if (_trustedProxies.Length > 0)
+            {
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackPeer>();
+            }
+
+            if (_time is not null)
+            {
+                services.AddSingleton(_time);
+            }
+
             if (!_openDatabase)
             {
                 // Drop the background open: the database then never becomes ready.
@@ -69,6 +89,20 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
             _ownDir?.Dispose();
         }
     }
+}
+
+/// <summary>Gives every in-process request the peer address 127.0.0.1 (the test server has none).</summary>
+internal sealed class LoopbackPeer : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 /// <summary>Small HTTP helpers.</summary>

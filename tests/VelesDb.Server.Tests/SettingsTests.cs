@@ -114,4 +114,13 @@ public class SettingsTests
     [InlineData("192.168.1.2", false)]
     public void IsLoopback_RecognisesLoopbackHosts(string host, bool loopback) =>
         Assert.Equal(loopback, new ServerSettings { Host = host }.IsLoopback);
+
+    [Fact]
+    public void TrustedProxies_ParseFromEnvironment_AndRejectNonAddresses()
+    {
+        var s = Load([], new() { ["VELESDB_TRUSTED_PROXIES"] = "10.0.0.5, ::1" });
+        Assert.Equal(["10.0.0.5", "::1"], s.TrustedProxies.Select(p => p.ToString()));
+        var e = Assert.Throws<SettingsException>(() => Load([], new() { ["VELESDB_TRUSTED_PROXIES"] = "proxy.local" }));
+        Assert.Contains("not an IP address", e.Message, StringComparison.Ordinal);
+    }
 }
