@@ -28,5 +28,12 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(CollectionMessageResponse))]
 [JsonSerializable(typeof(UpsertPointsRequest))]
 [JsonSerializable(typeof(UpsertPointsResponse))]
+[JsonSerializable(typeof(PointResponse))]
+[JsonSerializable(typeof(PointDeletedResponse))]
+[JsonSerializable(typeof(ScrollRequest))]
+[JsonSerializable(typeof(ScrollResponse))]
+[JsonSerializable(typeof(DeletePointsRequest))]
+[JsonSerializable(typeof(DeletePointsResponse))]
+[JsonSerializable(typeof(RelationsResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

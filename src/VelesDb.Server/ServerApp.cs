@@ -85,6 +85,7 @@ internal static partial class ServerApp
             : Results.Json(new HealthResponse("not_ready", Version), ContractsJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable));
         CollectionEndpoints.Map(routes);
         QueryEndpoints.Map(routes);
+        PointEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>
