@@ -19,6 +19,38 @@ public sealed partial class Collection
     public void AddEdge(GraphEdge edge) => AddEdges([edge]);
 
     /// <summary>
+    /// Adds one directed edge under a new id: the highest edge id this collection has held since it
+    /// was opened, plus one (ids of removed edges are not reused). A concurrent writer taking the same
+    /// id makes it retry with the next one.
+    /// </summary>
+    /// <returns>The new edge's id.</returns>
+    /// <exception cref="VelesDbException">As <see cref="AddEdge(GraphEdge)"/>; VELES-023 when the
+    /// highest id is <see cref="ulong.MaxValue"/>, so no higher one is free.</exception>
+    public ulong AddEdge(ulong source, ulong target, string label, JsonElement? properties = null)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var id = HighestEdgeId switch
+            {
+                null => 1UL,
+                ulong.MaxValue => throw new VelesDbException(
+                    VelesDbErrorCode.Overflow,
+                    $"Collection '{Name}' has used edge id {ulong.MaxValue}, so no higher id is free; give the edge an explicit id."),
+                var highest => highest.Value + 1,
+            };
+            try
+            {
+                AddEdge(new GraphEdge(id, source, target, label, properties));
+                return id;
+            }
+            catch (VelesDbException e) when (e.Code == VelesDbErrorCode.EdgeExists && attempt < 8)
+            {
+                // Another writer took the id between the read and the add: take the next one.
+            }
+        }
+    }
+
+    /// <summary>
     /// Adds directed edges, all or nothing: every endpoint must be a point of this collection
     /// (VELES-022) and every edge id new, also within the batch (VELES-019). Edge writes go through
     /// the write-ahead log like point writes and are durable when this returns (per the

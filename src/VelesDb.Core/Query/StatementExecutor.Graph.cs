@@ -75,32 +75,11 @@ internal static partial class StatementExecutor
             return EdgeInserted(explicitId);
         }
 
-        for (var attempt = 0; ; attempt++)
-        {
-            var next = NextEdgeId(collection);
-            try
-            {
-                collection.AddEdge(new GraphEdge(next, source!.Value, target!.Value, label!, properties));
-                return EdgeInserted(next);
-            }
-            catch (VelesDbException e) when (e.Code == VelesDbErrorCode.EdgeExists && attempt < 8)
-            {
-                // Another writer took the id between the read and the add: take the next one.
-            }
-        }
+        return EdgeInserted(collection.AddEdge(source!.Value, target!.Value, label!, properties));
     }
 
     private static QueryResult EdgeInserted(ulong id) =>
         StatusResult("INSERT EDGE", 1, new JsonObject { ["edge_id"] = id });
-
-    private static ulong NextEdgeId(Collection collection) => collection.HighestEdgeId switch
-    {
-        null => 1,
-        ulong.MaxValue => QueryErrors.Execution<ulong>(
-            $"Collection '{collection.Name}' has used edge id {ulong.MaxValue}, so no higher id is free.",
-            "Give the edge an explicit id: INSERT EDGE INTO c (id = …, source = …, target = …, label = …)."),
-        var highest => highest.Value + 1,
-    };
 
     /// <summary><c>DELETE EDGE id FROM c</c>.</summary>
     private static QueryResult DeleteEdge(DeleteEdgeStatement s, ExecContext ctx)
