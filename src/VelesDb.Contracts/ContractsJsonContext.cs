@@ -35,5 +35,7 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(DeletePointsRequest))]
 [JsonSerializable(typeof(DeletePointsResponse))]
 [JsonSerializable(typeof(RelationsResponse))]
+[JsonSerializable(typeof(CreateRelationRequest))]
+[JsonSerializable(typeof(RelationCreatedResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -124,3 +124,18 @@ public sealed class PointIdListConverter : JsonConverter<IReadOnlyList<ulong>>
         writer.WriteEndArray();
     }
 }
+
+/// <summary>The body of <c>POST /collections/{name}/relations</c>.</summary>
+/// <param name="Source">The source point id (number or decimal string).</param>
+/// <param name="Target">The target point id (number or decimal string).</param>
+/// <param name="RelType">The relationship type (edge label).</param>
+/// <param name="Properties">An object of edge properties, or null.</param>
+public sealed record CreateRelationRequest(
+    [property: JsonConverter(typeof(NullablePointIdConverter))] ulong? Source,
+    [property: JsonConverter(typeof(NullablePointIdConverter))] ulong? Target,
+    string? RelType,
+    JsonElement? Properties = null);
+
+/// <summary>The answer of <c>POST /collections/{name}/relations</c>.</summary>
+/// <param name="EdgeId">The new edge id, as a string.</param>
+public sealed record RelationCreatedResponse([property: JsonConverter(typeof(PointIdConverter))] ulong EdgeId);

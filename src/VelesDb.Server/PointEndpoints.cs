@@ -26,6 +26,7 @@ internal static class PointEndpoints
         routes.MapDelete("/collections/{name}/points/{id}", Delete);
         routes.MapPost("/collections/{name}/points/scroll", Scroll);
         routes.MapPost("/collections/{name}/points/delete", DeleteMany);
+        routes.MapPost("/collections/{name}/relations", CreateRelation);
         routes.MapDelete("/collections/{name}/relations/{edgeId}", DeleteRelation);
         routes.MapGet("/collections/{name}/points/{id}/relations", Relations);
     }
@@ -133,6 +134,33 @@ internal static class PointEndpoints
         }
 
         return Results.Json(new DeletePointsResponse("Points deleted", name, deleted), ContractsJsonContext.Default.DeletePointsResponse);
+    }
+
+    /// <summary>Adds one edge under a new id (Core assigns it); 201 <c>{edge_id}</c>.</summary>
+    public static IResult CreateRelation(string name, CreateRelationRequest body, DatabaseHost host)
+    {
+        if (body.Source is not { } source || body.Target is not { } target || string.IsNullOrWhiteSpace(body.RelType))
+        {
+            return ErrorMapping.Flat(StatusCodes.Status400BadRequest, "source, target and rel_type are required, e.g. {\"source\": 1, \"target\": 2, \"rel_type\": \"CITES\"}.");
+        }
+
+        if (body.Properties is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
+        {
+            return ErrorMapping.Flat(StatusCodes.Status400BadRequest, "properties must be an object or null");
+        }
+
+        ulong id;
+        try
+        {
+            var properties = body.Properties is { ValueKind: JsonValueKind.Object } p ? p : (JsonElement?)null;
+            id = host.Database.GetCollection(name).AddEdge(source, target, body.RelType, properties);
+        }
+        catch (VelesDbException e)
+        {
+            return ErrorMapping.Flat(e);
+        }
+
+        return Results.Json(new RelationCreatedResponse(id), ContractsJsonContext.Default.RelationCreatedResponse, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Removes one edge; 204 when it existed, 404 VELES-020 when not.</summary>
