@@ -83,6 +83,7 @@ internal static partial class ServerApp
             : Results.Json(new HealthResponse("not_ready", Version), ContractsJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable));
         CollectionEndpoints.Map(routes);
         QueryEndpoints.Map(routes);
+        SearchEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>
