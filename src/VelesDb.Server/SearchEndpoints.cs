@@ -75,6 +75,11 @@ internal static class SearchEndpoints
                 return BadRequest("The body needs a \"searches\" array: {\"searches\": [{\"vector\": [...], \"top_k\": 10}]}.");
             }
 
+            if (body.Searches.Count > Collection.MaxQueriesPerCall)
+            {
+                return BadRequest(string.Create(CultureInfo.InvariantCulture, $"Batch too large: {body.Searches.Count} searches (at most {Collection.MaxQueriesPerCall}); split it into smaller batches."));
+            }
+
             var filters = new Filter?[body.Searches.Count];
             for (var i = 0; i < body.Searches.Count; i++)
             {

@@ -189,6 +189,11 @@ public sealed class SearchEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(400, noVector);
         Assert.StartsWith("Invalid query at index 0", noVectorBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(404, (await Http.PostJsonAsync(_client, "/v1/collections/nope/search/batch", new { searches = Array.Empty<object>() })).Status);
+
+        var tooMany = Enumerable.Repeat<object>(new { vector = new[] { 1f, 0, 0 } }, 1025).ToArray();
+        var (large, largeBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/search/batch", new { searches = tooMany });
+        Assert.Equal(400, large);
+        Assert.StartsWith("Batch too large: 1025", largeBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
