@@ -37,5 +37,13 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(RelationsResponse))]
 [JsonSerializable(typeof(CreateRelationRequest))]
 [JsonSerializable(typeof(RelationCreatedResponse))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(BatchSearchRequest))]
+[JsonSerializable(typeof(MultiQueryRequest))]
+[JsonSerializable(typeof(TextSearchRequest))]
+[JsonSerializable(typeof(HybridSearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(SearchIdsResponse))]
+[JsonSerializable(typeof(BatchSearchResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -86,6 +86,7 @@ internal static partial class ServerApp
         CollectionEndpoints.Map(routes);
         QueryEndpoints.Map(routes);
         PointEndpoints.Map(routes);
+        SearchEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>
