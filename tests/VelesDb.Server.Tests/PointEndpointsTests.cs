@@ -241,4 +241,27 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, (await Delete("/v1/collections/docs/points/1")).Status);
         Assert.Null(docs.GetEdge(10));
     }
+
+    [Fact]
+    public async Task CreateRelation_AssignsIds_AndValidates()
+    {
+        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = "2", rel_type = "CITES", properties = new { w = 0.5 } });
+        Assert.Equal(201, status);
+        Assert.True(Same("""{"edge_id":"1"}""", body));
+        var (second, secondBody, _) = await Http.PostJsonAsync(_client, "/collections/docs/relations", new { source = 2, target = 3, rel_type = "CITES" });
+        Assert.Equal(201, second);
+        Assert.True(Same("""{"edge_id":"2"}""", secondBody));
+        Assert.Equal(0.5, _db.GetCollection("docs").GetEdge(1)!.Properties!.Value.GetProperty("w").GetDouble());
+
+        var (badProps, badBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = 2, rel_type = "X", properties = new[] { 1 } });
+        Assert.Equal(400, badProps);
+        Assert.Equal("properties must be an object or null", badBody!["error"]!.GetValue<string>());
+        var (missingNode, nodeBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = 99, rel_type = "X" });
+        Assert.Equal(404, missingNode);
+        Assert.Equal("VELES-022", nodeBody!["code"]!.GetValue<string>());
+        var (missingCollection, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/nope/relations", new { source = 1, target = 2, rel_type = "X" });
+        Assert.Equal(404, missingCollection);
+        var (missingType, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = 2 });
+        Assert.Equal(400, missingType);
+    }
 }
