@@ -344,7 +344,7 @@ internal static class SearchEndpoints
         SparseVector? sparse = null;
         if (sparseJson is { } json)
         {
-            if (!TrySparse(json, out sparse, out var sparseMessage))
+            if (!SparseVector.TryFromJson(json, out sparse, out var sparseMessage))
             {
                 return Fail(sparseMessage);
             }
@@ -404,77 +404,5 @@ internal static class SearchEndpoints
         return MultiStrategy(body) is null
             ? BadRequest($"Invalid strategy '{body.Strategy}'. Hint: use average (avg), maximum (max), rrf, weighted or relative_score (rsf).")
             : null;
-    }
-
-    /// <summary>Reads a sparse vector: <c>{"indices":[…],"values":[…]}</c> or <c>{"42": 0.5, …}</c>.</summary>
-    private static bool TrySparse(JsonElement json, out SparseVector? sparse, out string message)
-    {
-        sparse = null;
-        message = string.Empty;
-        const string Shape = " Hint: send {\"indices\": [1, 7], \"values\": [0.5, 0.2]} or {\"1\": 0.5, \"7\": 0.2}.";
-        if (json.ValueKind != JsonValueKind.Object)
-        {
-            message = "Invalid sparse vector: expected an object." + Shape;
-            return false;
-        }
-
-        try
-        {
-            if (json.TryGetProperty("indices", out var indicesJson) && json.TryGetProperty("values", out var valuesJson))
-            {
-                if (indicesJson.ValueKind != JsonValueKind.Array || valuesJson.ValueKind != JsonValueKind.Array)
-                {
-                    message = "Invalid sparse vector: indices and values must be arrays." + Shape;
-                    return false;
-                }
-
-                var indices = new List<uint>();
-                foreach (var item in indicesJson.EnumerateArray())
-                {
-                    if (item.ValueKind != JsonValueKind.Number || !item.TryGetUInt32(out var index))
-                    {
-                        message = "Invalid sparse vector: indices must be integers in 0..4294967295." + Shape;
-                        return false;
-                    }
-
-                    indices.Add(index);
-                }
-
-                var values = new List<float>();
-                foreach (var item in valuesJson.EnumerateArray())
-                {
-                    if (item.ValueKind != JsonValueKind.Number)
-                    {
-                        message = "Invalid sparse vector: values must be numbers." + Shape;
-                        return false;
-                    }
-
-                    values.Add(item.GetSingle());
-                }
-
-                sparse = SparseVector.Create([.. indices], [.. values]);
-                return true;
-            }
-
-            var weights = new Dictionary<uint, float>();
-            foreach (var property in json.EnumerateObject())
-            {
-                if (!uint.TryParse(property.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || property.Value.ValueKind != JsonValueKind.Number)
-                {
-                    message = $"Invalid sparse vector: key '{property.Name}' must be an index in 0..4294967295 with a number weight." + Shape;
-                    return false;
-                }
-
-                weights[index] = property.Value.GetSingle();
-            }
-
-            sparse = SparseVector.FromDictionary(weights);
-            return true;
-        }
-        catch (VelesDbException e)
-        {
-            message = "Invalid sparse vector: " + e.Message + Shape;
-            return false;
-        }
     }
 }

@@ -62,50 +62,13 @@ internal static class QueryValues
             return v;
         }
 
-        if (e.ValueKind == JsonValueKind.Object && TryReadSparse(e, out var sparse))
+        // A non-empty object in a sparse shape binds as a sparse vector; any other object is a value.
+        if (e.ValueKind == JsonValueKind.Object && e.EnumerateObject().Any() && SparseVector.TryFromJson(e, out var sparse, out _))
         {
             return sparse;
         }
 
         return FromJson(e);
-    }
-
-    /// <summary>
-    /// Reads a sparse vector given as JSON: <c>{"indices": [...], "values": [...]}</c> or
-    /// <c>{"12": 0.8, "45": 0.3}</c>.
-    /// </summary>
-    private static bool TryReadSparse(JsonElement e, out SparseVector? sparse)
-    {
-        sparse = null;
-        if (e.TryGetProperty("indices", out var idx) && e.TryGetProperty("values", out var vals)
-            && idx.ValueKind == JsonValueKind.Array && vals.ValueKind == JsonValueKind.Array)
-        {
-            var indices = idx.EnumerateArray().Select(x => x.GetUInt32()).ToArray();
-            var values = vals.EnumerateArray().Select(x => x.GetSingle()).ToArray();
-            sparse = SparseVector.Create(indices, values);
-            return true;
-        }
-
-        var keys = new List<uint>();
-        var weights = new List<float>();
-        foreach (var p in e.EnumerateObject())
-        {
-            if (!uint.TryParse(p.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || p.Value.ValueKind != JsonValueKind.Number)
-            {
-                return false;
-            }
-
-            keys.Add(k);
-            weights.Add(p.Value.GetSingle());
-        }
-
-        if (keys.Count == 0)
-        {
-            return false;
-        }
-
-        sparse = SparseVector.Create(keys.ToArray(), weights.ToArray());
-        return true;
     }
 
     /// <summary>True for long, ulong and double.</summary>

@@ -102,4 +102,13 @@ public sealed class SearchFusionQueryTests : IDisposable
         Assert.Equal(VelesDbErrorCode.Query, e.Code);
         Assert.Contains("dense vector", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void MalformedSparseParameter_IsAQueryError_NotACrash()
+    {
+        var bad = JsonDocument.Parse("""{"indices":[-1],"values":[1.0]}""").RootElement;
+        var e = Assert.Throws<VelesDbException>(() => _db.Execute("SELECT id FROM docs WHERE vector SPARSE_NEAR $s LIMIT 2", new Dictionary<string, object?> { ["s"] = bad }));
+        Assert.Equal(VelesDbErrorCode.Query, e.Code);
+        Assert.Contains("sparse vector", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using VelesDb.Core.Errors;
 
 namespace VelesDb.Core.Index.Sparse;
@@ -171,6 +173,82 @@ public sealed class SparseVector
             ThrowHelper.Throw(
                 VelesDbErrorCode.GuardRail,
                 $"Sparse vector has {count} non-zero entries; the limit is {MaxNonZeros}.");
+        }
+    }
+
+    /// <summary>
+    /// Reads a sparse vector from JSON: <c>{"indices": [1, 7], "values": [0.5, 0.2]}</c> or
+    /// <c>{"1": 0.5, "7": 0.2}</c> (the REST and VelesQL parameter forms). Never throws: on bad input it
+    /// returns false with a message saying what is wrong and which shapes are accepted.
+    /// </summary>
+    public static bool TryFromJson(JsonElement json, out SparseVector? sparse, out string message)
+    {
+        sparse = null;
+        message = string.Empty;
+        const string Shape = " Hint: send {\"indices\": [1, 7], \"values\": [0.5, 0.2]} or {\"1\": 0.5, \"7\": 0.2}.";
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            message = "Invalid sparse vector: expected an object." + Shape;
+            return false;
+        }
+
+        try
+        {
+            if (json.TryGetProperty("indices", out var indicesJson) && json.TryGetProperty("values", out var valuesJson))
+            {
+                if (indicesJson.ValueKind != JsonValueKind.Array || valuesJson.ValueKind != JsonValueKind.Array)
+                {
+                    message = "Invalid sparse vector: indices and values must be arrays." + Shape;
+                    return false;
+                }
+
+                var indices = new List<uint>();
+                foreach (var item in indicesJson.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.Number || !item.TryGetUInt32(out var index))
+                    {
+                        message = "Invalid sparse vector: indices must be integers in 0..4294967295." + Shape;
+                        return false;
+                    }
+
+                    indices.Add(index);
+                }
+
+                var values = new List<float>();
+                foreach (var item in valuesJson.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.Number)
+                    {
+                        message = "Invalid sparse vector: values must be numbers." + Shape;
+                        return false;
+                    }
+
+                    values.Add(item.GetSingle());
+                }
+
+                sparse = SparseVector.Create([.. indices], [.. values]);
+                return true;
+            }
+
+            var weights = new Dictionary<uint, float>();
+            foreach (var property in json.EnumerateObject())
+            {
+                if (!uint.TryParse(property.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || property.Value.ValueKind != JsonValueKind.Number)
+                {
+                    message = $"Invalid sparse vector: key '{property.Name}' must be an index in 0..4294967295 with a number weight." + Shape;
+                    return false;
+                }
+
+                weights[index] = property.Value.GetSingle();
+            }
+
+            sparse = SparseVector.FromDictionary(weights);
+            return true;
+        }
+        catch (VelesDbException e)
+        {
+            message = "Invalid sparse vector: " + e.Message + Shape;
+            return false;
         }
     }
 }
