@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using VelesDb.Contracts;
 using VelesDb.Core.Errors;
 using VelesDb.VelesQL;
@@ -10,7 +9,7 @@ namespace VelesDb.Server;
 /// The one place that turns errors into HTTP answers: the core-error → status table (REST spec
 /// §1.4) with the flat body (shape A), and the VelesQL bodies (shapes B and C, §2.9).
 /// </summary>
-internal static partial class ErrorMapping
+internal static class ErrorMapping
 {
     /// <summary>The VelesQL contract hint for an execution error without a more precise one.</summary>
     public const string ExecutionHint = "Validate query semantics and parameter types against the target collection";
@@ -76,7 +75,7 @@ internal static partial class ErrorMapping
 
         if (e.Code == VelesDbErrorCode.CollectionNotFound)
         {
-            var name = CollectionName(e.Message);
+            var name = e.Collection;
             return VelesQl(
                 StatusCodes.Status404NotFound,
                 "VELESQL_COLLECTION_NOT_FOUND",
@@ -112,14 +111,4 @@ internal static partial class ErrorMapping
             ContractsJsonContext.Default.ParseErrorResponse,
             statusCode: StatusCodes.Status400BadRequest);
     }
-
-    /// <summary>The collection name of a core "Collection 'x' not found." message.</summary>
-    private static string? CollectionName(string message)
-    {
-        var match = CollectionNotFoundPattern().Match(message);
-        return match.Success ? match.Groups[1].Value : null;
-    }
-
-    [GeneratedRegex("^Collection '(.*)' not found")]
-    private static partial Regex CollectionNotFoundPattern();
 }

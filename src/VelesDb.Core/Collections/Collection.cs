@@ -265,7 +265,7 @@ public sealed partial class Collection : IDisposable
         {
             if (_deletedMessage is not null)
             {
-                ThrowHelper.Throw(VelesDbErrorCode.CollectionNotFound, _deletedMessage);
+                throw new VelesDbException(VelesDbErrorCode.CollectionNotFound, _deletedMessage) { Collection = Name };
             }
 
             ThrowHelper.Disposed($"Collection '{Name}'");

@@ -27,7 +27,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void CollectionNotFound(string name) =>
-        throw new VelesDbException(VelesDbErrorCode.CollectionNotFound, $"Collection '{name}' not found.");
+        throw new VelesDbException(VelesDbErrorCode.CollectionNotFound, $"Collection '{name}' not found.") { Collection = name };
 
     [DoesNotReturn]
     public static void Disposed(string what) =>

@@ -39,6 +39,9 @@ public sealed class VelesDbException : Exception
     /// <summary>For VelesQL parse errors, the zero-based character offset of the error; null otherwise.</summary>
     public int? Position { get; init; }
 
+    /// <summary>The collection the error is about, where one is named (set on VELES-002 errors); null otherwise.</summary>
+    public string? Collection { get; init; }
+
     /// <summary>The code as rendered on the wire, e.g. <c>VELES-004</c>.</summary>
     public string CodeString => Format(Code);
 

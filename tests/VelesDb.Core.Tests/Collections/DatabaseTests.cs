@@ -82,7 +82,9 @@ public class DatabaseTests
     {
         using var dir = new TempDirectory();
         using var db = VelesDatabase.Open(dir.Path);
-        Assert.Equal(VelesDbErrorCode.CollectionNotFound, Assert.Throws<VelesDbException>(() => db.GetCollection("nope")).Code);
+        var missing = Assert.Throws<VelesDbException>(() => db.GetCollection("nope"));
+        Assert.Equal(VelesDbErrorCode.CollectionNotFound, missing.Code);
+        Assert.Equal("nope", missing.Collection);
         Assert.Equal(VelesDbErrorCode.CollectionNotFound, Assert.Throws<VelesDbException>(() => db.DeleteCollection("nope")).Code);
         Assert.False(db.TryGetCollection("nope", out _));
     }
@@ -120,7 +122,9 @@ public class DatabaseTests
         db.DeleteCollection("gone");
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "gone")));
         Assert.Empty(db.ListCollections());
-        Assert.Equal(VelesDbErrorCode.CollectionNotFound, Assert.Throws<VelesDbException>(() => c.Get(1)).Code);
+        var stale = Assert.Throws<VelesDbException>(() => c.Get(1));
+        Assert.Equal(VelesDbErrorCode.CollectionNotFound, stale.Code);
+        Assert.Equal("gone", stale.Collection);
         var again = db.CreateCollection("gone", 8);
         Assert.Equal(0, again.Count);
     }

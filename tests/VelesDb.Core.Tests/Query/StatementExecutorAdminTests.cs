@@ -82,7 +82,9 @@ public sealed class StatementExecutorAdminTests : IDisposable
         Assert.False(row.ContainsKey("dimension"));
         Assert.False(row.ContainsKey("metric"));
         Assert.Equal(0, L(row["point_count"]));
-        Assert.Equal(VelesDbErrorCode.CollectionNotFound, Fails("DESCRIBE nope").Code);
+        var missing = Fails("DESCRIBE nope");
+        Assert.Equal(VelesDbErrorCode.CollectionNotFound, missing.Code);
+        Assert.Equal("nope", missing.Collection);
     }
 
     // ---------------------------------------------------------------- ANALYZE
