@@ -88,6 +88,7 @@ internal static partial class ServerApp
         PointEndpoints.Map(routes);
         SearchEndpoints.Map(routes);
         GraphEndpoints.Map(routes);
+        MatchEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>
