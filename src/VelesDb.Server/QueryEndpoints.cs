@@ -86,7 +86,7 @@ internal static class QueryEndpoints
             : null;
 
     /// <summary>The body's <c>params</c> as Core parameters: each value stays a <see cref="JsonElement"/>, which Core binds.</summary>
-    private static Dictionary<string, object?>? Parameters(Dictionary<string, JsonElement>? parameters) =>
+    internal static Dictionary<string, object?>? Parameters(Dictionary<string, JsonElement>? parameters) =>
         parameters?.ToDictionary(p => p.Key, p => p.Value.ValueKind == JsonValueKind.Null ? null : (object?)p.Value, StringComparer.Ordinal);
 
     private static IResult RowsAnswer(QueryResult result)

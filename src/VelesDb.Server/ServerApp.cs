@@ -87,6 +87,8 @@ internal static partial class ServerApp
         QueryEndpoints.Map(routes);
         PointEndpoints.Map(routes);
         SearchEndpoints.Map(routes);
+        GraphEndpoints.Map(routes);
+        MatchEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>

@@ -44,7 +44,11 @@ public sealed partial class Collection
         options ??= SearchOptions.Default;
         if (!HasVectors)
         {
-            ThrowHelper.Throw(VelesDbErrorCode.SearchNotSupported, $"Collection '{Name}' is metadata-only and has no vectors to search.");
+            ThrowHelper.Throw(
+                VelesDbErrorCode.SearchNotSupported,
+                Kind == CollectionKind.Graph
+                    ? $"Graph collection '{Name}' has no embeddings to search; create it with an embedding dimension to search its nodes."
+                    : $"Collection '{Name}' is metadata-only and has no vectors to search.");
         }
 
         if (query.Length != Dimension)

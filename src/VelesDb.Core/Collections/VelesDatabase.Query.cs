@@ -41,6 +41,18 @@ public sealed partial class VelesDatabase
     }
 
     /// <summary>
+    /// Runs a top-level MATCH statement in <see cref="QueryOptions.Collection"/>; any other statement
+    /// is refused with VELES-010 (query code <c>NOT_MATCH</c>) before it runs.
+    /// <see cref="QueryResult.Matches"/> tells, per row, what the pattern bound.
+    /// </summary>
+    /// <inheritdoc cref="Execute" path="/param"/>
+    public QueryResult ExecuteMatch(string query, IReadOnlyDictionary<string, object?>? parameters = null, QueryOptions? options = null)
+    {
+        ThrowIfDisposed();
+        return Engine.Execute(query, parameters, options ?? QueryOptions.Default, matchOnly: true);
+    }
+
+    /// <summary>
     /// Explains a SELECT (or compound SELECT) without running it: the plan as JSON
     /// (<c>{query, query_type, collection, plan, estimated_cost, features, cache_hit, plan_reuse_count, tree}</c>).
     /// With <paramref name="analyze"/> the query also runs and actual row counts and timings are added.

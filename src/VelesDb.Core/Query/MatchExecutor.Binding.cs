@@ -58,6 +58,18 @@ internal static partial class MatchExecutor
         /// <summary>The match whose row is being evaluated (ranged aliases read their edges from it).</summary>
         public GraphMatch? Current { get; set; }
 
+        /// <summary>Every node alias with the id it bound in <paramref name="m"/>.</summary>
+        public Dictionary<string, ulong> BindingsOf(GraphMatch m)
+        {
+            var bindings = new Dictionary<string, ulong>(_nodeAlias.Count, StringComparer.Ordinal);
+            foreach (var (alias, position) in _nodeAlias)
+            {
+                bindings[alias] = m.Nodes[position];
+            }
+
+            return bindings;
+        }
+
         /// <summary>The evaluation row of a match.</summary>
         public Row RowOf(GraphMatch m)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VelesDb.Core.Collections;
+using VelesDb.Core.Distance;
 using VelesDb.Core.Errors;
 using VelesDb.VelesQL.Ast;
 
@@ -33,6 +34,8 @@ internal static partial class MatchExecutor
         var binding = new Binding(pattern, matcher, ctx);
         var where = statement.Where is null ? null : binding.CompileWhere(statement.Where);
         var similarity = SimilarityVector(statement, ctx);
+        var external = MatchVector(collection, ctx);
+        var higherIsBetter = collection.Metric.HigherIsBetter();
         var limit = statement.Limit is { } l ? (long)Math.Min(l, long.MaxValue) : long.MaxValue;
 
         var rows = new List<MatchRow>();
@@ -53,13 +56,24 @@ internal static partial class MatchExecutor
                     return true;
                 }
 
+                var score = row.Score;
+                if (external is not null)
+                {
+                    score = ExprEvaluator.SimilarityTo(external, row, binding.Scope, ctx);
+                    if (ctx.Options.MatchThreshold is { } threshold
+                        && (score is not { } s || (higherIsBetter ? s < threshold : s > threshold)))
+                    {
+                        return true;
+                    }
+                }
+
                 // Anonymous parts of the pattern do not make rows distinct: keep the shortest path.
                 var key = binding.DedupeKey(m);
                 if (index.TryGetValue(key, out var at))
                 {
                     if (m.Depth < rows[at].Match.Depth)
                     {
-                        rows[at] = new MatchRow(m, row);
+                        rows[at] = new MatchRow(m, row) { Score = score };
                     }
                 }
                 else
@@ -73,7 +87,7 @@ internal static partial class MatchExecutor
                     }
 
                     index[key] = rows.Count;
-                    rows.Add(new MatchRow(m, row));
+                    rows.Add(new MatchRow(m, row) { Score = score });
                 }
 
                 return true;
@@ -93,6 +107,7 @@ internal static partial class MatchExecutor
         rows.Sort((a, b) => Compare(a, b, statement.OrderBy));
         var count = (int)Math.Min(rows.Count, limit);
         var result = new List<JsonObject>(count);
+        var matches = new List<MatchRowInfo>(count);
         for (var i = 0; i < count; i++)
         {
             var r = rows[i];
@@ -102,9 +117,40 @@ internal static partial class MatchExecutor
             }
 
             result.Add(binding.Project(statement.Return, r));
+            matches.Add(new MatchRowInfo(binding.BindingsOf(r.Match), r.Match.Depth, r.Score));
         }
 
-        return new QueryResult("MATCH", result);
+        return new QueryResult("MATCH", result) { Matches = matches };
+    }
+
+    /// <summary>The request's <see cref="QueryOptions.MatchVector"/>, checked against the collection; null when none.</summary>
+    private static float[]? MatchVector(Collection collection, ExecContext ctx)
+    {
+        if (ctx.Options.MatchVector is not { } vector)
+        {
+            if (ctx.Options.MatchThreshold is not null)
+            {
+                QueryErrors.Execution("A MATCH similarity threshold needs a query vector.", "Give the vector the threshold applies to, or drop the threshold.");
+            }
+
+            return null;
+        }
+
+        if (!collection.HasVectors)
+        {
+            QueryErrors.Execution(
+                $"Collection '{collection.Name}' stores no vectors, so MATCH rows cannot be scored against a query vector.",
+                "Drop the vector, or run the MATCH on a collection with embeddings.");
+        }
+
+        if (vector.Length != collection.Dimension)
+        {
+            QueryErrors.Execution(
+                $"The MATCH query vector has dimension {vector.Length}; collection '{collection.Name}' has {collection.Dimension}.",
+                $"Send a vector of {collection.Dimension} components.");
+        }
+
+        return vector;
     }
 
     /// <summary>
@@ -293,5 +339,8 @@ internal static partial class MatchExecutor
 
         /// <summary>The ORDER BY keys.</summary>
         public object?[] SortKeys { get; set; } = [];
+
+        /// <summary>The row's score (see <see cref="MatchRowInfo.Score"/>).</summary>
+        public double? Score { get; init; }
     }
 }

@@ -24,7 +24,7 @@ internal sealed class QueryEngine(VelesDatabase database)
     public int CachedPlans => _plans.Count;
 
     /// <summary>Runs one statement.</summary>
-    public QueryResult Execute(string text, IReadOnlyDictionary<string, object?>? parameters, QueryOptions options, bool aggregateOnly = false)
+    public QueryResult Execute(string text, IReadOnlyDictionary<string, object?>? parameters, QueryOptions options, bool aggregateOnly = false, bool matchOnly = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         var started = Stopwatch.GetTimestamp();
@@ -33,6 +33,11 @@ internal sealed class QueryEngine(VelesDatabase database)
         if (aggregateOnly && !IsAggregation(plan.Query.Statement))
         {
             QueryErrors.Execution("NOT_AGGREGATE", "Only aggregation queries are accepted on /aggregate.", "Use GROUP BY or an aggregate function (COUNT, SUM, AVG, MIN, MAX), or send the query to /query.");
+        }
+
+        if (matchOnly && plan.Query.Statement is not MatchStatement)
+        {
+            QueryErrors.Execution("NOT_MATCH", "Only MATCH queries are accepted here.", "Write MATCH (a)-[:TYPE]->(b) RETURN a, b, or send other statements to /query.");
         }
 
         foreach (var let in plan.Query.Lets)

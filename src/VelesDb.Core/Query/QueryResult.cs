@@ -39,7 +39,22 @@ public sealed class QueryResult
 
     /// <summary>Wall-clock execution time, parse included.</summary>
     public TimeSpan Elapsed { get; internal set; }
+
+    /// <summary>
+    /// For a top-level MATCH: per row (parallel to <see cref="Rows"/>), the node ids the pattern's
+    /// aliases bound, the hop count and the score. Null for every other statement.
+    /// </summary>
+    public IReadOnlyList<MatchRowInfo>? Matches { get; internal set; }
 }
+
+/// <summary>How one MATCH row was bound.</summary>
+/// <param name="Bindings">Every node alias of the pattern with the node id it bound.</param>
+/// <param name="Depth">The number of edges the match walked.</param>
+/// <param name="Score">
+/// The score of the first node against <see cref="QueryOptions.MatchVector"/> when one is given,
+/// else against the statement's <c>similarity()</c>; null without either (or when the node has no vector).
+/// </param>
+public sealed record MatchRowInfo(IReadOnlyDictionary<string, ulong> Bindings, int Depth, double? Score);
 
 /// <summary>Per-call options of <see cref="Collections.VelesDatabase.Execute"/>.</summary>
 public sealed record QueryOptions
@@ -67,4 +82,17 @@ public sealed record QueryOptions
 
     /// <summary>The deepest graph traversal a MATCH may run (default 10, at most 32).</summary>
     public int MaxTraversalDepth { get; init; } = 10;
+
+    /// <summary>
+    /// For a top-level MATCH: a query vector each row's first node is scored against (with the
+    /// collection's metric), reported in <see cref="MatchRowInfo.Score"/>. The collection must store
+    /// vectors of this dimension. Null: no scoring.
+    /// </summary>
+    public float[]? MatchVector { get; init; }
+
+    /// <summary>
+    /// With <see cref="MatchVector"/>: keeps only rows whose score is at least this (at most this for
+    /// distance metrics: euclidean, hamming). Null: no cut.
+    /// </summary>
+    public double? MatchThreshold { get; init; }
 }

@@ -200,9 +200,15 @@ internal static partial class StatementExecutor
             payload[key] = value;
         }
 
-        var existing = vector is null ? collection.Get(nodeId) : null;
-        ReadOnlyMemory<float> v = vector ?? existing?.Vector ?? ReadOnlyMemory<float>.Empty;
-        collection.Upsert(new Point(nodeId, v, ToElement(payload)) { Sparse = existing?.Sparse });
+        if (vector is null)
+        {
+            collection.SetNodePayload(nodeId, ToElement(payload));
+        }
+        else
+        {
+            collection.Upsert(new Point(nodeId, vector, ToElement(payload)));
+        }
+
         return StatusResult("INSERT NODE", 1, new JsonObject { ["node_id"] = nodeId, ["upserted"] = 1 });
     }
 
