@@ -177,10 +177,12 @@ public sealed partial class Collection : IDisposable
     /// <summary>
     /// Checkpoints: makes vectors and payloads durable in their own files, writes the point index,
     /// starts an empty WAL, and saves the HNSW graph if it changed. Opening afterwards replays
-    /// nothing and loads the graph instead of rebuilding it.
+    /// nothing and loads the graph instead of rebuilding it. Expired points are deleted first
+    /// (<see cref="PurgeExpired"/>).
     /// </summary>
     public void FlushFull()
     {
+        PurgeExpired();
         _lock.EnterWriteLock();
         try
         {
@@ -286,5 +288,9 @@ public sealed partial class Collection : IDisposable
         Array.Resize(ref _payloadOffsetByRow, size);
         Array.Resize(ref _payloadLengthByRow, size);
         Array.Resize(ref _payloadByRow, size);
+        if (_expiresAtByRow.Length < size)
+        {
+            Array.Resize(ref _expiresAtByRow, size);
+        }
     }
 }
