@@ -147,12 +147,14 @@ public sealed partial class Collection : IDisposable
     public GraphSchema? Schema { get; }
 
     /// <summary>
-    /// Makes every acknowledged write durable: fsyncs the WAL (needed in
+    /// Makes every acknowledged write durable (after writing the points queued by
+    /// <see cref="StreamInsert"/>): fsyncs the WAL (needed in
     /// <see cref="DurabilityMode.FlushOnly"/>); in <see cref="DurabilityMode.None"/>, where there is no
     /// WAL, it checkpoints.
     /// </summary>
     public void Flush()
     {
+        WaitStreamDrained();
         if (_options.Durability == DurabilityMode.None)
         {
             FlushFull();
@@ -182,6 +184,7 @@ public sealed partial class Collection : IDisposable
     /// </summary>
     public void FlushFull()
     {
+        WaitStreamDrained();
         PurgeExpired();
         _lock.EnterWriteLock();
         try
@@ -197,9 +200,13 @@ public sealed partial class Collection : IDisposable
         }
     }
 
-    /// <summary>Checkpoints and closes the files. Called by the database.</summary>
+    /// <summary>
+    /// Writes the points queued by <see cref="StreamInsert"/>, checkpoints and closes the files.
+    /// Called by the database.
+    /// </summary>
     public void Dispose()
     {
+        StopStreaming(drain: true);
         _lock.EnterWriteLock();
         try
         {
@@ -240,6 +247,7 @@ public sealed partial class Collection : IDisposable
     /// <summary>Closes the files of a collection that is being deleted; later calls get VELES-002.</summary>
     internal void CloseForDelete()
     {
+        StopStreaming(drain: false);
         _lock.EnterWriteLock();
         try
         {
