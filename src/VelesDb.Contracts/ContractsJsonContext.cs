@@ -46,4 +46,11 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(SearchIdsResponse))]
 [JsonSerializable(typeof(BatchSearchResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+
+// Ingest: VRB1, NDJSON, buffered streaming, TTL (REST spec §2.3 #22–25, #33).
+[JsonSerializable(typeof(PointRequest))]
+[JsonSerializable(typeof(StreamProcessedResponse))]
+[JsonSerializable(typeof(StreamEnableRequest))]
+[JsonSerializable(typeof(StreamEnabledResponse))]
+[JsonSerializable(typeof(TtlRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;
