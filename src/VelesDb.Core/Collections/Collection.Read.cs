@@ -18,9 +18,10 @@ public sealed partial class Collection
         try
         {
             ThrowIfDisposed();
+            var now = ExpiryNowLocked();
             for (var i = 0; i < ids.Count; i++)
             {
-                result[i] = _rowById.TryGetValue(ids[i], out var row) && !IsExpiredLocked(row) ? MaterializeLocked(row) : null;
+                result[i] = _rowById.TryGetValue(ids[i], out var row) && !IsExpired(_expiresAtByRow[row], now) ? MaterializeLocked(row) : null;
             }
         }
         finally

@@ -122,9 +122,6 @@ public sealed partial class Collection
     /// <summary>Whether a row's expiry has passed; <paramref name="now"/> 0 means no row carries an expiry.</summary>
     private static bool IsExpired(long expiresAt, long now) => now != 0 && expiresAt != 0 && expiresAt <= now;
 
-    /// <summary>Whether a live row is hidden because its expiry has passed.</summary>
-    private bool IsExpiredLocked(int row) => _expiringRows != 0 && IsExpired(_expiresAtByRow[row], ExpiryNowLocked());
-
     /// <summary>Records a row's expiry from its payload (called wherever a row gets its payload).</summary>
     private void TrackExpiryLocked(int row, JsonElement payload)
     {
