@@ -65,4 +65,11 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(GraphSearchRequest))]
 [JsonSerializable(typeof(MatchRequest))]
 [JsonSerializable(typeof(MatchResponse))]
+
+// Ingest: VRB1, NDJSON, buffered streaming, TTL (REST spec §2.3 #22–25, #33).
+[JsonSerializable(typeof(PointRequest))]
+[JsonSerializable(typeof(StreamProcessedResponse))]
+[JsonSerializable(typeof(StreamEnableRequest))]
+[JsonSerializable(typeof(StreamEnabledResponse))]
+[JsonSerializable(typeof(TtlRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -134,15 +134,15 @@ internal static class CollectionEndpoints
             return ErrorMapping.Flat(StatusCodes.Status400BadRequest, $"Batch too large: {points.Count} points (at most {MaxUpsertBatch}); split the upload into smaller batches.");
         }
 
-        if (points.Any(p => p.SparseVector is not null || p.SparseVectors is not null))
+        if (points.Select(Refusal).FirstOrDefault(r => r is not null) is { } refusal)
         {
-            return ErrorMapping.Flat(StatusCodes.Status400BadRequest, "Sparse vectors are not accepted on /points by this server yet; upsert them with VelesQL (INSERT/UPSERT with a sparse parameter).");
+            return ErrorMapping.Flat(StatusCodes.Status400BadRequest, refusal);
         }
 
         try
         {
             var collection = host.Database.GetCollection(name);
-            collection.Upsert(points.Select(p => new Point(p.Id, p.Vector ?? ReadOnlyMemory<float>.Empty, p.Payload is { ValueKind: not JsonValueKind.Null } payload ? payload : null)).ToList());
+            collection.Upsert(points.Select(ToPoint).ToList());
         }
         catch (VelesDbException e)
         {
@@ -151,6 +151,19 @@ internal static class CollectionEndpoints
 
         return Results.Json(new UpsertPointsResponse("Points upserted", points.Count), ContractsJsonContext.Default.UpsertPointsResponse);
     }
+
+    /// <summary>
+    /// Why a point of an upload is refused before it reaches Core, or null when it is accepted.
+    /// Shared by every route that takes JSON points (<c>/points</c>, <c>/points/stream</c>, <c>/stream/insert</c>).
+    /// </summary>
+    public static string? Refusal(PointRequest point) =>
+        point.SparseVector is not null || point.SparseVectors is not null
+            ? "Sparse vectors are not accepted on /points by this server yet; upsert them with VelesQL (INSERT/UPSERT with a sparse parameter)."
+            : null;
+
+    /// <summary>The Core point of an accepted upload point (see <see cref="Refusal"/>).</summary>
+    public static Point ToPoint(PointRequest point) =>
+        new(point.Id, point.Vector ?? ReadOnlyMemory<float>.Empty, point.Payload is { ValueKind: not JsonValueKind.Null } payload ? payload : null);
 }
 
 /// <summary>A route's own request body limit, applied before the body is read.</summary>

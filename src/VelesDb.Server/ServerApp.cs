@@ -89,6 +89,7 @@ internal static partial class ServerApp
         SearchEndpoints.Map(routes);
         GraphEndpoints.Map(routes);
         MatchEndpoints.Map(routes);
+        IngestEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>

@@ -9,7 +9,7 @@ public sealed partial class Collection
     /// <summary>Largest page a scroll returns.</summary>
     public const int MaxScrollBatch = 100_000;
 
-    /// <summary>Fetches points by id; the result has one entry per requested id, null where absent.</summary>
+    /// <summary>Fetches points by id; the result has one entry per requested id, null where absent or expired.</summary>
     public IReadOnlyList<Point?> Get(IReadOnlyList<ulong> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -18,9 +18,10 @@ public sealed partial class Collection
         try
         {
             ThrowIfDisposed();
+            var now = ExpiryNowLocked();
             for (var i = 0; i < ids.Count; i++)
             {
-                result[i] = _rowById.TryGetValue(ids[i], out var row) ? MaterializeLocked(row) : null;
+                result[i] = _rowById.TryGetValue(ids[i], out var row) && !IsExpired(_expiresAtByRow[row], now) ? MaterializeLocked(row) : null;
             }
         }
         finally
@@ -37,7 +38,7 @@ public sealed partial class Collection
     /// <summary>
     /// Pages through points in ascending id order. <paramref name="cursor"/> is exclusive: pass the
     /// previous page's <see cref="ScrollPage.NextCursor"/> (null to start). NextCursor is null once
-    /// no matching point is left.
+    /// no matching point is left. Expired points are left out.
     /// </summary>
     public ScrollPage Scroll(ulong? cursor, int batchSize, Filter? filter = null)
     {
@@ -85,14 +86,16 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Every live id, ascending.</summary>
+    /// <summary>Every live id, ascending (expired points left out).</summary>
     public IReadOnlyList<ulong> AllIds()
     {
         _lock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
-            return SortedIdsLocked();
+            var ids = SortedIdsLocked();
+            var now = ExpiryNowLocked();
+            return now == 0 ? ids : [.. ids.Where(id => !IsExpired(_expiresAtByRow[_rowById[id]], now))];
         }
         finally
         {

@@ -146,6 +146,7 @@ public sealed partial class Collection
             _payloadOffsetByRow[e.Row] = e.PayloadOffset;
             _payloadLengthByRow[e.Row] = e.PayloadLength;
             _payloadByRow[e.Row] = payload;
+            TrackExpiryLocked(e.Row, payload);
             _rowById[e.Id] = e.Row;
         }
 

@@ -132,24 +132,30 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>The filter of one read, with the rows the secondary indexes select for it (under the read lock).</summary>
+    /// <summary>
+    /// The filter of one read, with the rows the secondary indexes select for it (under the read
+    /// lock). It also hides expired points (<see cref="ExpiresAtKey"/>) once any row carries an
+    /// expiry: this is the one visibility check every filtered read path goes through.
+    /// </summary>
     private RowFilter CreateRowFilterLocked(Filter? filter)
     {
+        var now = ExpiryNowLocked();
         if (filter is null)
         {
-            return default;
+            return now == 0 ? default : new RowFilter(null, null, false, _payloadByRow, _expiresAtByRow, now);
         }
 
         var rows = _secondary.Select(filter.Condition, out var exact);
-        return new RowFilter(filter, rows, exact, _payloadByRow);
+        return new RowFilter(filter, rows, exact, _payloadByRow, now == 0 ? null : _expiresAtByRow, now);
     }
 
     /// <summary>
     /// A filter as one read applies it: rows outside the index selection are rejected without
     /// reading their payload; rows inside it are accepted outright when the selection is exact,
-    /// and checked against the filter otherwise. The default value accepts every row.
+    /// and checked against the filter otherwise. With <paramref name="expiresAt"/>, rows whose
+    /// expiry is at or before <paramref name="now"/> are rejected too. The default value accepts every row.
     /// </summary>
-    private readonly struct RowFilter(Filter? filter, RoaringBitmap? rows, bool exact, JsonElement[] payloads)
+    private readonly struct RowFilter(Filter? filter, RoaringBitmap? rows, bool exact, JsonElement[] payloads, long[]? expiresAt = null, long now = 0)
     {
         /// <summary>The filter, or null when the read has none.</summary>
         public Filter? Filter => filter;
@@ -157,12 +163,14 @@ public sealed partial class Collection
         /// <summary>The rows the indexes selected (exactly or a superset), or null when they cannot narrow the filter.</summary>
         public RoaringBitmap? Rows => rows;
 
-        public bool IsEmpty => filter is null;
+        /// <summary>Whether every row is accepted (no filter, no expiry to check).</summary>
+        public bool IsEmpty => filter is null && expiresAt is null;
 
         /// <summary>Whether <see cref="Rows"/> is exactly the matching rows.</summary>
-        public bool IsExact => rows is not null && exact;
+        public bool IsExact => rows is not null && exact && expiresAt is null;
 
         public bool Accepts(int row) =>
-            filter is null || ((rows is null || rows.Contains(row)) && (exact || filter.Matches(payloads[row])));
+            (expiresAt is null || !IsExpired(expiresAt[row], now))
+            && (filter is null || ((rows is null || rows.Contains(row)) && (exact || filter.Matches(payloads[row]))));
     }
 }

@@ -451,6 +451,7 @@ public sealed partial class Collection
         }
 
         _payloadByRow[row] = payload;
+        TrackExpiryLocked(row, payload);
         _secondary.Add(row, payload);
         IndexTextLocked(row, payload);
         IndexSparseLocked(row, sparse);
@@ -485,6 +486,7 @@ public sealed partial class Collection
         UnindexTextLocked(row);
         UnindexSparseLocked(row);
         _payloadByRow[row] = default;
+        UntrackExpiryLocked(row);
         _pendingFreeRows.Add(row);
     }
 }

@@ -147,12 +147,14 @@ public sealed partial class Collection : IDisposable
     public GraphSchema? Schema { get; }
 
     /// <summary>
-    /// Makes every acknowledged write durable: fsyncs the WAL (needed in
+    /// Makes every acknowledged write durable (after writing the points queued by
+    /// <see cref="StreamInsert"/>): fsyncs the WAL (needed in
     /// <see cref="DurabilityMode.FlushOnly"/>); in <see cref="DurabilityMode.None"/>, where there is no
     /// WAL, it checkpoints.
     /// </summary>
     public void Flush()
     {
+        WaitStreamDrained();
         if (_options.Durability == DurabilityMode.None)
         {
             FlushFull();
@@ -177,10 +179,13 @@ public sealed partial class Collection : IDisposable
     /// <summary>
     /// Checkpoints: makes vectors and payloads durable in their own files, writes the point index,
     /// starts an empty WAL, and saves the HNSW graph if it changed. Opening afterwards replays
-    /// nothing and loads the graph instead of rebuilding it.
+    /// nothing and loads the graph instead of rebuilding it. Expired points are deleted first
+    /// (<see cref="PurgeExpired"/>).
     /// </summary>
     public void FlushFull()
     {
+        WaitStreamDrained();
+        PurgeExpired();
         _lock.EnterWriteLock();
         try
         {
@@ -195,9 +200,13 @@ public sealed partial class Collection : IDisposable
         }
     }
 
-    /// <summary>Checkpoints and closes the files. Called by the database.</summary>
+    /// <summary>
+    /// Writes the points queued by <see cref="StreamInsert"/>, checkpoints and closes the files.
+    /// Called by the database.
+    /// </summary>
     public void Dispose()
     {
+        StopStreaming(drain: true);
         _lock.EnterWriteLock();
         try
         {
@@ -238,6 +247,7 @@ public sealed partial class Collection : IDisposable
     /// <summary>Closes the files of a collection that is being deleted; later calls get VELES-002.</summary>
     internal void CloseForDelete()
     {
+        StopStreaming(drain: false);
         _lock.EnterWriteLock();
         try
         {
@@ -286,5 +296,9 @@ public sealed partial class Collection : IDisposable
         Array.Resize(ref _payloadOffsetByRow, size);
         Array.Resize(ref _payloadLengthByRow, size);
         Array.Resize(ref _payloadByRow, size);
+        if (_expiresAtByRow.Length < size)
+        {
+            Array.Resize(ref _expiresAtByRow, size);
+        }
     }
 }

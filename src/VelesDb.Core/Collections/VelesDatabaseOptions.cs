@@ -26,6 +26,12 @@ public sealed record VelesDatabaseOptions
     /// <summary>Most collections a database may hold (default 1,000).</summary>
     public int MaxCollections { get; init; } = 1000;
 
+    /// <summary>
+    /// The clock of point expiry (<see cref="Collection.SetTimeToLive"/> and the reads that hide
+    /// expired points); <see cref="TimeProvider.System"/> by default, a fake one in tests.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Where engine logs go (recovery findings among them).</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 }

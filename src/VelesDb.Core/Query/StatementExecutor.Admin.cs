@@ -134,6 +134,9 @@ internal static partial class StatementExecutor
         var edgesBefore = c.EdgeCount;
         var deleted = c.Delete(c.AllIds());
 
+        // Expired points are not in AllIds (they are invisible), but a truncate removes them too.
+        c.PurgeExpired();
+
         // Edges can only join live points, so none should be left; remove any that raced in.
         var left = c.GetEdges();
         if (left.Count > 0)
