@@ -46,4 +46,18 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(SearchIdsResponse))]
 [JsonSerializable(typeof(BatchSearchResponse))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+// Admin routes, indexes and guard-rails (Admin.cs).
+[JsonSerializable(typeof(IsEmptyResponse))]
+[JsonSerializable(typeof(CollectionConfigResponse))]
+[JsonSerializable(typeof(FlushResponse))]
+[JsonSerializable(typeof(DiagnosticsResponse))]
+[JsonSerializable(typeof(IndexRebuiltResponse))]
+[JsonSerializable(typeof(CompactResponse))]
+[JsonSerializable(typeof(SanityResponse))]
+[JsonSerializable(typeof(CollectionStatsResponse))]
+[JsonSerializable(typeof(IndexListResponse))]
+[JsonSerializable(typeof(IndexResponse))]
+[JsonSerializable(typeof(CreateIndexRequest))]
+[JsonSerializable(typeof(IndexDeletedResponse))]
+[JsonSerializable(typeof(GuardRailsBody))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

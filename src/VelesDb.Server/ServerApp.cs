@@ -87,6 +87,7 @@ internal static partial class ServerApp
         QueryEndpoints.Map(routes);
         PointEndpoints.Map(routes);
         SearchEndpoints.Map(routes);
+        AdminEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>
