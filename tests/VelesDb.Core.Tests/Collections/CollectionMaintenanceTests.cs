@@ -57,4 +57,43 @@ public class CollectionMaintenanceTests
         Assert.Equal(9, r.Count);
         Assert.Equal("s", r.Get(3)!.Payload!.Value.GetProperty("t").GetString());
     }
+
+    [Fact]
+    public void Analyze_ComputesTheStatistics_AndKeepsThemAsLastStats()
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path);
+        var c = db.CreateCollection("c", 2);
+        c.Upsert([Point.WithJson(1, new[] { 1f, 0f }, """{"k":"ab","n":2}"""), Point.WithJson(2, new[] { 0f, 1f }, """{"k":"b","n":4.5}""")]);
+        c.CreateIndex("k");
+        c.CreatePropertyIndex("Doc", "k");
+        Assert.Null(c.LastStats);
+
+        var stats = c.Analyze();
+
+        Assert.Same(stats, c.LastStats);
+        Assert.Equal(("c", 2L, 2L, 0L), (stats.Collection, stats.TotalPoints, stats.RowCount, stats.DeletedCount));
+        Assert.Equal(16 + 17, stats.PayloadBytes);
+        Assert.Equal(16.5, stats.AvgPayloadBytes);
+        Assert.Equal(8, stats.AvgVectorBytes);
+        Assert.Equal(DirectoryBytes(Path.Combine(dir.Path, "c")), stats.TotalSizeBytes);
+
+        var k = stats.Fields[0];
+        Assert.Equal(("k", 2L, 0L, 2L, true), (k.Name, k.NonNullCount, k.NullCount, k.DistinctCount, k.DistinctExact));
+        Assert.Equal(("ab", "b"), (k.Min!.Value.GetString(), k.Max!.Value.GetString()));
+        Assert.Equal(3.5, k.AvgSizeBytes);
+        Assert.Null(k.Histogram);
+        var n = stats.Fields[1];
+        Assert.Equal(["float", "integer"], n.Types);
+        Assert.Equal((2.0, 4.5), (n.Min!.Value.GetDouble(), n.Max!.Value.GetDouble()));
+        Assert.Equal([1L, 1L], n.Histogram!.Counts);
+        Assert.Equal(2, n.Histogram.Buckets);
+
+        Assert.Equal(["hnsw:hnsw:2", "k:secondary:2", "Doc.k:hash:0"], stats.Indexes.Select(i => $"{i.Name}:{i.IndexType}:{i.EntryCount}"));
+
+        // VelesQL ANALYZE runs the same method and replaces LastStats.
+        db.Execute("ANALYZE c");
+        Assert.NotSame(stats, c.LastStats);
+        Assert.Equal(stats with { AnalyzedAt = c.LastStats!.AnalyzedAt, Fields = c.LastStats.Fields, Indexes = c.LastStats.Indexes }, c.LastStats);
+    }
 }
