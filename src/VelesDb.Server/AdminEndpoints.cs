@@ -16,6 +16,9 @@ internal static class AdminEndpoints
     {
         routes.MapGet("/collections/{name}/empty", Empty);
         routes.MapGet("/collections/{name}/config", Config);
+        routes.MapGet("/collections/{name}/sanity", Sanity);
+        routes.MapPost("/collections/{name}/analyze", Analyze);
+        routes.MapGet("/collections/{name}/stats", Stats);
         routes.MapPost("/collections/{name}/flush", Flush);
         routes.MapGet("/collections/{name}/diagnostics", Diagnostics);
         routes.MapPost("/collections/{name}/index/rebuild", (string name, DatabaseHost host) => Rebuild(name, host, "Index rebuilt"));
@@ -44,6 +47,77 @@ internal static class AdminEndpoints
                 PqRescoreOversampling: c.HasVectors && c.StorageMode == StorageMode.ProductQuantization ? c.RescoreOversampling : null,
                 HnswParams: c.HasVectors ? new HnswParamsResponse(c.Hnsw.M, c.Hnsw.EfConstruction) : null),
             ContractsJsonContext.Default.CollectionConfigResponse));
+
+    /// <summary>The <c>code</c> of the 404 for a collection never analyzed (no catalogue code applies).</summary>
+    public const string StatsNotFoundCode = "VELES-STATS-NOT-FOUND";
+
+    /// <summary>Readiness checks of the collection with the server-wide search counters and hints.</summary>
+    public static IResult Sanity(string name, DatabaseHost host, SearchDiagnostics diagnostics) =>
+        With(name, host, c =>
+        {
+            var count = c.Count;
+            var checks = new SanityChecks(c.HasVectors && count > 0, c.HasVectors && count > 0, c.HasVectors);
+            var counters = diagnostics.Snapshot();
+            var hints = new List<string>();
+            if (!checks.DimensionConfigured)
+            {
+                hints.Add($"Collection '{c.Name}' stores no vectors: vector search does not apply; read it with POST /collections/{c.Name}/points/scroll or POST /query.");
+            }
+            else if (count == 0)
+            {
+                hints.Add($"Collection '{c.Name}' is empty: upsert points with POST /collections/{c.Name}/points before searching.");
+            }
+
+            if (counters.DimensionMismatchTotal > 0 && checks.DimensionConfigured)
+            {
+                hints.Add($"Some searches sent vectors of the wrong dimension; this collection expects {c.Dimension} values per vector.");
+            }
+
+            if (counters.FilterParseErrorsTotal > 0)
+            {
+                hints.Add("Some searches sent an invalid filter; a filter is {\"condition\": {\"type\": \"eq\", \"field\": \"category\", \"value\": \"tech\"}}.");
+            }
+
+            return Results.Json(
+                new SanityResponse(c.Name, c.HasVectors ? c.Dimension : 0, MetricName(c), count, count == 0, checks, counters, hints),
+                ContractsJsonContext.Default.SanityResponse);
+        });
+
+    /// <summary>Computes the collection's statistics (Core <see cref="Collection.Analyze()"/>), kept for <c>GET …/stats</c>.</summary>
+    public static IResult Analyze(string name, DatabaseHost host) =>
+        With(name, host, c => Results.Json(ToResponse(c.Analyze()), ContractsJsonContext.Default.CollectionStatsResponse));
+
+    /// <summary>The statistics of the last analyze; 404 with <see cref="StatsNotFoundCode"/> before any.</summary>
+    public static IResult Stats(string name, DatabaseHost host) =>
+        With(name, host, c => c.LastStats is { } stats
+            ? Results.Json(ToResponse(stats), ContractsJsonContext.Default.CollectionStatsResponse)
+            : ErrorMapping.Flat(StatusCodes.Status404NotFound, $"No stats for '{c.Name}'. Run POST /collections/{c.Name}/analyze first.", StatsNotFoundCode));
+
+    private static CollectionStatsResponse ToResponse(CollectionStats s)
+    {
+        var columns = new Dictionary<string, ColumnStatsResponse>(StringComparer.Ordinal);
+        foreach (var f in s.Fields)
+        {
+            columns[f.Name] = new ColumnStatsResponse(f.Name, f.NullCount, f.DistinctCount, f.Min, f.Max, f.AvgSizeBytes, f.Histogram?.Buckets, f.Histogram?.Sampled);
+        }
+
+        var indexes = new Dictionary<string, IndexStatsResponse>(StringComparer.Ordinal);
+        foreach (var i in s.Indexes)
+        {
+            indexes[i.Name] = new IndexStatsResponse(i.Name, i.IndexType, i.EntryCount, i.Depth, i.SizeBytes);
+        }
+
+        return new CollectionStatsResponse(
+            s.TotalPoints,
+            s.TotalSizeBytes,
+            s.RowCount,
+            s.DeletedCount,
+            s.AvgPayloadBytes + s.AvgVectorBytes,
+            s.PayloadBytes,
+            s.AnalyzedAt.ToUnixTimeMilliseconds(),
+            columns,
+            indexes);
+    }
 
     /// <summary>Checkpoints the collection: everything written so far is in its own files.</summary>
     public static IResult Flush(string name, DatabaseHost host) =>

@@ -178,4 +178,95 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
 
     private long DirectoryBytes(string name) =>
         new DirectoryInfo(Path.Combine(_factory.DataDir, name)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    [Fact]
+    public async Task Analyze_ThenStats_ReportTheSameStatistics()
+    {
+        var c = _db.CreateCollection("docs", 2);
+        c.Upsert([Point.WithJson(1, [1f, 0f], """{"lang":"en","n":1}"""), Point.WithJson(2, [0f, 1f], """{"lang":"fr","n":2}"""), Point.WithJson(3, [1f, 1f], """{"lang":null,"n":3}""")]);
+
+        var (missing, missingBody, _) = await Http.GetAsync(_client, "/v1/collections/docs/stats");
+        Assert.Equal(404, missing);
+        AssertJson("""{"error":"No stats for 'docs'. Run POST /collections/docs/analyze first.","code":"VELES-STATS-NOT-FOUND"}""", missingBody);
+
+        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var (status, body, _) = await Post("/v1/collections/docs/analyze");
+        Assert.Equal(200, status);
+        var analyzed = (long)body!["last_analyzed_epoch_ms"]!;
+        Assert.InRange(analyzed, started, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Assert.Equal(DirectoryBytes("docs"), (long)body["total_size_bytes"]!);
+        var hnsw = body["index_stats"]!["hnsw"]!;
+        Assert.Equal("hnsw", (string)hnsw["index_type"]!);
+        Assert.Equal(3, (long)hnsw["entry_count"]!);
+
+        // Three payloads of 19 bytes each; 8 bytes per 2-float vector.
+        body.AsObject().Remove("last_analyzed_epoch_ms");
+        body.AsObject().Remove("total_size_bytes");
+        body.AsObject().Remove("index_stats");
+        AssertJson(
+            """
+            {"total_points":3,"row_count":3,"deleted_count":0,"avg_row_size_bytes":27,"payload_size_bytes":57,
+             "column_stats":{
+               "lang":{"name":"lang","null_count":1,"distinct_count":2,"min_value":"en","max_value":"fr","avg_size_bytes":4},
+               "n":{"name":"n","null_count":0,"distinct_count":3,"min_value":1,"max_value":3,"avg_size_bytes":1,"histogram_buckets":3,"histogram_stale":false}}}
+            """,
+            body);
+
+        var (statsStatus, stats, _) = await Http.GetAsync(_client, "/collections/docs/stats");
+        Assert.Equal(200, statsStatus);
+        Assert.Equal(analyzed, (long)stats!["last_analyzed_epoch_ms"]!);
+        Assert.Equal(57, (long)stats["payload_size_bytes"]!);
+
+        await AssertMissing(Post("/v1/collections/nope/analyze"));
+        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/stats"));
+    }
+
+    [Fact]
+    public async Task Stats_AfterAVelesQlAnalyze_AreTheSameCoreResult()
+    {
+        var c = _db.CreateCollection("docs", 2);
+        c.Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
+        _db.Execute("ANALYZE docs");
+
+        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/stats");
+        Assert.Equal(200, status);
+        Assert.Equal(c.LastStats!.AnalyzedAt.ToUnixTimeMilliseconds(), (long)body!["last_analyzed_epoch_ms"]!);
+        Assert.Equal(1, (long)body["row_count"]!);
+    }
+
+    [Fact]
+    public async Task Sanity_ReportsChecksCountersAndHints()
+    {
+        var c = _db.CreateCollection("docs", 2);
+        c.Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
+        _db.CreateCollection("empty", 2);
+        _db.CreateMetadataCollection("facts");
+
+        Assert.Equal(200, (await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f } })).Status);
+        var (mismatch, mismatchBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f, 0f } });
+        Assert.Equal(400, mismatch);
+        Assert.Equal("VELES-004", (string)mismatchBody!["code"]!);
+        Assert.Equal(400, (await Http.PostJsonAsync(_client, "/collections/docs/search/ids", new { vector = new[] { 1f, 0f }, filter = new { lang = "en" } })).Status);
+        Assert.Equal(200, (await Http.PostJsonAsync(_client, "/v1/collections/empty/search", new { vector = new[] { 1f, 0f } })).Status);
+
+        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/sanity");
+        Assert.Equal(200, status);
+        AssertJson(
+            """
+            {"collection":"docs","dimension":2,"metric":"cosine","point_count":1,"is_empty":false,
+             "checks":{"has_vectors":true,"search_ready":true,"dimension_configured":true},
+             "diagnostics":{"search_requests_total":4,"dimension_mismatch_total":1,"empty_search_results_total":1,"filter_parse_errors_total":1},
+             "hints":["Some searches sent vectors of the wrong dimension; this collection expects 2 values per vector.",
+                      "Some searches sent an invalid filter; a filter is {\"condition\": {\"type\": \"eq\", \"field\": \"category\", \"value\": \"tech\"}}."]}
+            """,
+            body);
+
+        var facts = (await Http.GetAsync(_client, "/v1/collections/facts/sanity")).Body!;
+        Assert.False((bool)facts["checks"]!["dimension_configured"]!);
+        Assert.True((bool)facts["is_empty"]!);
+        Assert.StartsWith("Collection 'facts' stores no vectors", (string)facts["hints"]![0]!, StringComparison.Ordinal);
+        var empty = (await Http.GetAsync(_client, "/v1/collections/empty/sanity")).Body!;
+        Assert.Equal("Collection 'empty' is empty: upsert points with POST /collections/empty/points before searching.", (string)empty["hints"]![0]!);
+        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/sanity"));
+    }
 }
