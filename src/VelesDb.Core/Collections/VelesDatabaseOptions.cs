@@ -7,6 +7,9 @@ namespace VelesDb.Core.Collections;
 /// <summary>Options for <see cref="VelesDatabase.Open"/>.</summary>
 public sealed record VelesDatabaseOptions
 {
+    /// <summary>The clock of the query guard-rails (rate limiter, circuit breaker); default the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>When a write is durable (default <see cref="DurabilityMode.Fsync"/>).</summary>
     public DurabilityMode Durability { get; init; } = DurabilityMode.Fsync;
 
