@@ -11,7 +11,7 @@ namespace VelesDb.Server;
 /// </summary>
 internal static class AdminEndpoints
 {
-    /// <summary>Maps the routes on a route group, with the index routes (<see cref="IndexEndpoints"/>).</summary>
+    /// <summary>Maps the routes on a route group, with the index and guard-rail routes (<see cref="IndexEndpoints"/>, <see cref="GuardRailEndpoints"/>).</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/collections/{name}/empty", Empty);
@@ -25,6 +25,7 @@ internal static class AdminEndpoints
         routes.MapPost("/collections/{name}/vacuum", (string name, DatabaseHost host) => Rebuild(name, host, "Index vacuumed"));
         routes.MapPost("/collections/{name}/compact", Compact);
         IndexEndpoints.Map(routes);
+        GuardRailEndpoints.Map(routes);
     }
 
     /// <summary>Whether the collection holds no point.</summary>

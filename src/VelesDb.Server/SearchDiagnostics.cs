@@ -1,4 +1,7 @@
+using System.Globalization;
 using VelesDb.Contracts;
+using VelesDb.Core.Errors;
+using VelesDb.Core.Query;
 
 namespace VelesDb.Server;
 
@@ -43,23 +46,61 @@ internal sealed class SearchDiagnostics
     }
 }
 
-/// <summary>The endpoint filter on every search route: counts the request in <see cref="SearchDiagnostics"/>.</summary>
-internal sealed class SearchFilter(SearchDiagnostics diagnostics) : IEndpointFilter
+/// <summary>
+/// The endpoint filter on every search route: the guard-rail pre-check of the REST spec §3.3
+/// (Core <see cref="QueryGuard"/>, keyed by <c>X-Client-Id</c>, default <c>anonymous</c>: 429 or
+/// 503 VELES-027), then the search, whose outcome feeds the circuit breaker (5xx and 408 are
+/// failures) and <see cref="SearchDiagnostics"/>.
+/// </summary>
+internal sealed class SearchFilter(SearchDiagnostics diagnostics, DatabaseHost host) : IEndpointFilter
 {
-    /// <summary>Runs the search and records its outcome.</summary>
+    /// <summary>The header naming the client for the guard-rail rate limit.</summary>
+    public const string ClientIdHeader = "X-Client-Id";
+
+    /// <summary>Runs the pre-check, the search, and records its outcome.</summary>
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
+        var guard = host.Database.Guard;
+        var client = context.HttpContext.Request.Headers[ClientIdHeader].ToString();
+        client = string.IsNullOrWhiteSpace(client) ? "anonymous" : client.Trim();
+        switch (guard.TryEnter(client))
+        {
+            case GuardDecision.RateLimited:
+                return ErrorMapping.Flat(
+                    StatusCodes.Status429TooManyRequests,
+                    $"Rate limit exceeded for client '{client}': at most {guard.Current.RateLimitQps} searches per second. Retry later, or raise rate_limit_qps with PUT /guardrails.",
+                    GuardRailCode);
+            case GuardDecision.CircuitOpen:
+                return ErrorMapping.Flat(
+                    StatusCodes.Status503ServiceUnavailable,
+                    string.Create(CultureInfo.InvariantCulture, $"Search circuit breaker is open after {guard.Current.CircuitFailureThreshold} consecutive failed searches; retry in {Math.Ceiling(guard.CircuitRetryAfterSeconds)} s."),
+                    GuardRailCode);
+        }
+
         object? result = null;
+        var failed = true;
         try
         {
             result = await next(context).ConfigureAwait(false);
+            failed = result is IStatusCodeHttpResult { StatusCode: >= 500 or StatusCodes.Status408RequestTimeout };
             return result;
         }
         finally
         {
+            if (failed)
+            {
+                guard.RecordFailure();
+            }
+            else
+            {
+                guard.RecordSuccess();
+            }
+
             diagnostics.Record(result);
         }
     }
+
+    private static string GuardRailCode => VelesDbException.Format(VelesDbErrorCode.GuardRail);
 }
