@@ -72,4 +72,18 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(StreamEnableRequest))]
 [JsonSerializable(typeof(StreamEnabledResponse))]
 [JsonSerializable(typeof(TtlRequest))]
+// Admin routes, indexes and guard-rails (Admin.cs).
+[JsonSerializable(typeof(IsEmptyResponse))]
+[JsonSerializable(typeof(CollectionConfigResponse))]
+[JsonSerializable(typeof(FlushResponse))]
+[JsonSerializable(typeof(DiagnosticsResponse))]
+[JsonSerializable(typeof(IndexRebuiltResponse))]
+[JsonSerializable(typeof(CompactResponse))]
+[JsonSerializable(typeof(SanityResponse))]
+[JsonSerializable(typeof(CollectionStatsResponse))]
+[JsonSerializable(typeof(IndexListResponse))]
+[JsonSerializable(typeof(IndexResponse))]
+[JsonSerializable(typeof(CreateIndexRequest))]
+[JsonSerializable(typeof(IndexDeletedResponse))]
+[JsonSerializable(typeof(GuardRailsBody))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

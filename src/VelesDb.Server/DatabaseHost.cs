@@ -13,14 +13,16 @@ internal sealed partial class DatabaseHost : IHostedService, IDisposable
     private readonly ServerSettings _settings;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<DatabaseHost> _logger;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private VelesDatabase? _database;
     private Task? _opening;
     private bool _disposed;
 
     /// <summary>Creates the host; nothing is opened until <see cref="StartAsync"/>.</summary>
-    public DatabaseHost(ServerSettings settings, IHostApplicationLifetime lifetime, ILogger<DatabaseHost> logger)
+    public DatabaseHost(ServerSettings settings, IHostApplicationLifetime lifetime, ILogger<DatabaseHost> logger, TimeProvider time)
     {
+        _time = time;
         _settings = settings;
         _lifetime = lifetime;
         _logger = logger;
@@ -76,7 +78,7 @@ internal sealed partial class DatabaseHost : IHostedService, IDisposable
         try
         {
             LogOpening(_logger, _settings.DataDir);
-            var database = VelesDatabase.Open(_settings.DataDir);
+            var database = VelesDatabase.Open(_settings.DataDir, new VelesDatabaseOptions { TimeProvider = _time });
             lock (_gate)
             {
                 if (_disposed)

@@ -19,6 +19,7 @@ internal static class SearchEndpoints
     /// <summary>Maps the routes on a route group.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
+        routes = routes.MapGroup(string.Empty).AddEndpointFilter<RouteGroupBuilder, SearchFilter>();
         routes.MapPost("/collections/{name}/search", Search);
         routes.MapPost("/collections/{name}/search/ids", SearchIds);
         routes.MapPost("/collections/{name}/search/batch", Batch);

@@ -38,6 +38,7 @@ internal static partial class ServerApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseHost>();
+        builder.Services.AddSingleton<SearchDiagnostics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
 
         var app = builder.Build();
@@ -90,6 +91,7 @@ internal static partial class ServerApp
         GraphEndpoints.Map(routes);
         MatchEndpoints.Map(routes);
         IngestEndpoints.Map(routes);
+        AdminEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>

@@ -24,13 +24,17 @@ public sealed partial class Collection
     /// replaces the old one; 5. rows freed since the last checkpoint become reusable. A crash after
     /// 3 and before 4 leaves WAL records the snapshot already holds: replay skips them by LSN.
     /// </summary>
-    private void CheckpointLocked()
+    /// <param name="forceCompaction">Compact the payload log whenever it holds any dead record, not
+    /// only past the automatic threshold (<see cref="Compact"/>).</param>
+    private void CheckpointLocked(bool forceCompaction = false)
     {
         _vectors?.Flush();
         _payloads.Flush();
 
         var payloads = _payloads;
-        var compact = _payloadDeadBytes >= CompactionMinDeadBytes && _payloadDeadBytes * 2 >= _payloads.Length;
+        var compact = forceCompaction
+            ? _payloadDeadBytes > 0
+            : _payloadDeadBytes >= CompactionMinDeadBytes && _payloadDeadBytes * 2 >= _payloads.Length;
         if (compact)
         {
             payloads = CompactPayloads();
@@ -82,6 +86,43 @@ public sealed partial class Collection
         }
 
         _pendingFreeRows.Clear();
+    }
+
+    /// <summary>
+    /// Compacts storage: a checkpoint that also rewrites the payload log without its dead records
+    /// (replaced or deleted payloads) whatever their share, empties the WAL, and saves the HNSW
+    /// graph and the text index if they changed. Blocks writers and readers while it runs.
+    /// </summary>
+    /// <returns>The bytes the collection's files took before minus after (0 when they did not
+    /// shrink, e.g. when a graph or text index was saved for the first time).</returns>
+    public long Compact()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            var before = DiskBytesLocked();
+            CheckpointLocked(forceCompaction: true);
+            SaveIndexLocked();
+            SaveTextLocked();
+            return Math.Max(0, before - DiskBytesLocked());
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The size of every file in the collection directory (subdirectories included).</summary>
+    private long DiskBytesLocked()
+    {
+        long total = 0;
+        foreach (var file in new DirectoryInfo(_directory).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            total += file.Length;
+        }
+
+        return total;
     }
 
     /// <summary>Copies live payload records into the next generation and repoints the rows.</summary>

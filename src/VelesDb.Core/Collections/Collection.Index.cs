@@ -146,7 +146,9 @@ public sealed partial class Collection
     /// the current vectors first (with the same settings). Blocks writers and readers while it
     /// runs.
     /// </summary>
-    public void RebuildIndex()
+    /// <returns>The tombstones the rebuild dropped (index nodes of deleted or replaced points); 0
+    /// for a collection without vectors, which has no index.</returns>
+    public int RebuildIndex()
     {
         _lock.EnterWriteLock();
         try
@@ -154,8 +156,10 @@ public sealed partial class Collection
             ThrowIfDisposed();
             if (_vectors is null)
             {
-                return;
+                return 0;
             }
+
+            var tombstones = _index is null ? 0 : _index.NodeCount - _index.LiveCount;
 
             if (_quantizer is not null && _rowById.Count >= MinimumTrainingPoints)
             {
@@ -167,6 +171,7 @@ public sealed partial class Collection
             }
 
             SaveIndexLocked();
+            return tombstones;
         }
         finally
         {

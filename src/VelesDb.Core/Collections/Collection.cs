@@ -89,6 +89,9 @@ public sealed partial class Collection : IDisposable
     /// <summary>HNSW parameters of the collection's index.</summary>
     public HnswParameters Hnsw { get; }
 
+    /// <summary>The version of the collection's on-disk format recorded in <c>config.json</c>.</summary>
+    public int SchemaVersion => _config.SchemaVersion;
+
     /// <summary>Fraction of index nodes that are tombstones (deleted or replaced points); a rebuild drops them.</summary>
     public double TombstoneRatio
     {

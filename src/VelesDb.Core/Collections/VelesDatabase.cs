@@ -40,7 +40,14 @@ public sealed partial class VelesDatabase : IDisposable
         _lockFile = lockFile;
         _options = options;
         _logger = options.LoggerFactory.CreateLogger("VelesDb.Core");
+        Guard = new Query.QueryGuard(options.TimeProvider);
     }
+
+    /// <summary>
+    /// The database-wide query guard-rails: their current values (defaults of VelesQL queries) with
+    /// the search rate limiter and circuit breaker. In memory; they start at the defaults.
+    /// </summary>
+    public Query.QueryGuard Guard { get; }
 
     /// <summary>The database directory (absolute).</summary>
     public string Directory { get; }

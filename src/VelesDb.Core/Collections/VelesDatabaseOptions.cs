@@ -27,8 +27,9 @@ public sealed record VelesDatabaseOptions
     public int MaxCollections { get; init; } = 1000;
 
     /// <summary>
-    /// The clock of point expiry (<see cref="Collection.SetTimeToLive"/> and the reads that hide
-    /// expired points); <see cref="TimeProvider.System"/> by default, a fake one in tests.
+    /// The database clock: point expiry (<see cref="Collection.SetTimeToLive"/> and the reads that
+    /// hide expired points) and the query guard-rails (rate limiter, circuit breaker);
+    /// <see cref="TimeProvider.System"/> by default, a fake one in tests.
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -32,7 +32,10 @@ internal sealed class ExecContext
             }
         }
 
-        Timeout = options.Timeout;
+        var rails = database.Guard.Current;
+        Timeout = options.Timeout ?? TimeSpan.FromMilliseconds(rails.TimeoutMs);
+        MaxJoinRows = options.MaxJoinRows ?? (int)rails.MaxCardinality;
+        MaxTraversalDepth = options.MaxTraversalDepth ?? rails.MaxDepth;
         NowSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     }
 
@@ -48,7 +51,13 @@ internal sealed class ExecContext
     /// <summary>The call options.</summary>
     public QueryOptions Options { get; }
 
-    /// <summary>The effective timeout (WITH timeout_ms overrides the options).</summary>
+    /// <summary>The effective JOIN row budget: the options', else the guard-rail max_cardinality.</summary>
+    public int MaxJoinRows { get; }
+
+    /// <summary>The effective traversal depth limit: the options', else the guard-rail max_depth.</summary>
+    public int MaxTraversalDepth { get; }
+
+    /// <summary>The effective timeout (WITH timeout_ms overrides the options, which override the guard-rail).</summary>
     public TimeSpan? Timeout { get; set; }
 
     /// <summary><c>NOW()</c>: fixed for the whole query.</summary>

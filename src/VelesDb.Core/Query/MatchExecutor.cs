@@ -201,7 +201,7 @@ internal static partial class MatchExecutor
     /// <summary>Runtime checks of a pattern: the traversal depth guard and alias consistency.</summary>
     private static void CheckPattern(GraphPattern pattern, ExecContext ctx)
     {
-        var limit = ctx.Options.MaxTraversalDepth;
+        var limit = ctx.MaxTraversalDepth;
         foreach (var rel in pattern.Relationships)
         {
             if (rel.Range is { } range && range.Max > limit)

@@ -71,17 +71,26 @@ public sealed record QueryOptions
     /// </summary>
     public string? Collection { get; init; }
 
-    /// <summary>Per-query timeout; a <c>WITH (timeout_ms = …)</c> option overrides it. Null: no timeout.</summary>
+    /// <summary>
+    /// Per-query timeout; a <c>WITH (timeout_ms = …)</c> option overrides it. Null: the database
+    /// guard-rail <see cref="GuardRails.TimeoutMs"/>.
+    /// </summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>Whether parsed and validated statements are cached by query text (default true).</summary>
     public bool UsePlanCache { get; init; } = true;
 
-    /// <summary>The most rows one JOIN may produce before WHERE, grouping and LIMIT reduce them (default 1,000,000).</summary>
-    public int MaxJoinRows { get; init; } = 1_000_000;
+    /// <summary>
+    /// The most rows one JOIN may produce before WHERE, grouping and LIMIT reduce them. Null: the
+    /// database guard-rail <see cref="GuardRails.MaxCardinality"/> (default 100,000).
+    /// </summary>
+    public int? MaxJoinRows { get; init; }
 
-    /// <summary>The deepest graph traversal a MATCH may run (default 10, at most 32).</summary>
-    public int MaxTraversalDepth { get; init; } = 10;
+    /// <summary>
+    /// The deepest graph traversal a MATCH may run (at most 32). Null: the database guard-rail
+    /// <see cref="GuardRails.MaxDepth"/> (default 10).
+    /// </summary>
+    public int? MaxTraversalDepth { get; init; }
 
     /// <summary>
     /// For a top-level MATCH: a query vector each row's first node is scored against (with the

@@ -314,10 +314,10 @@ internal static partial class SelectExecutor
                 any = true;
                 matchedRight.Add(m.Id);
                 result.Add(WithJoined(row, key, m));
-                if (result.Count > ctx.Options.MaxJoinRows)
+                if (result.Count > ctx.MaxJoinRows)
                 {
                     QueryErrors.GuardRail(
-                        $"JOIN {join.Table.Name} produced more than {ctx.Options.MaxJoinRows} intermediate rows.",
+                        $"JOIN {join.Table.Name} produced more than {ctx.MaxJoinRows} intermediate rows.",
                         "Join on a more selective column (the joined id is best), or filter the FROM rows first.");
                 }
             }

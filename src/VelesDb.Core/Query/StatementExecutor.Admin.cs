@@ -59,70 +59,55 @@ internal static partial class StatementExecutor
     }
 
     /// <summary>
-    /// <c>ANALYZE [COLLECTION] c</c>: scans every point once and reports counts, average sizes and
-    /// per-field statistics (see <see cref="FieldStats"/>).
+    /// <c>ANALYZE [COLLECTION] c</c>: <see cref="Collection.Analyze()"/> (one scan of every point)
+    /// as one row of counts, average sizes and per-field statistics.
     /// </summary>
     private static QueryResult Analyze(AnalyzeStatement s, ExecContext ctx)
     {
-        var c = ctx.Collection(s.Collection);
-        var fields = new SortedDictionary<string, FieldStats>(StringComparer.Ordinal);
-        long rows = 0, payloadBytes = 0;
-        ulong? cursor = null;
-        do
+        var stats = ctx.Collection(s.Collection).Analyze(ctx.CheckDeadline);
+        var fieldRows = new JsonArray();
+        foreach (var f in stats.Fields)
         {
-            var page = c.Scroll(cursor, 1_000);
-            foreach (var point in page.Points)
+            var field = new JsonObject
             {
-                ctx.CheckDeadline();
-                rows++;
-                if (point.Payload is not { } payload)
+                ["field"] = f.Name,
+                ["types"] = new JsonArray([.. f.Types.Select(t => (JsonNode?)JsonValue.Create(t))]),
+                ["non_null_count"] = f.NonNullCount,
+                ["null_count"] = f.NullCount,
+                ["distinct_count"] = f.DistinctCount,
+                ["distinct_exact"] = f.DistinctExact,
+                ["min"] = Node(f.Min),
+                ["max"] = Node(f.Max),
+            };
+            if (f.Histogram is { } h)
+            {
+                field["histogram"] = new JsonObject
                 {
-                    continue;
-                }
-
-                payloadBytes += System.Text.Encoding.UTF8.GetByteCount(payload.GetRawText());
-                if (payload.ValueKind != System.Text.Json.JsonValueKind.Object)
-                {
-                    continue;
-                }
-
-                foreach (var property in payload.EnumerateObject())
-                {
-                    if (!fields.TryGetValue(property.Name, out var stats))
-                    {
-                        stats = new FieldStats();
-                        fields[property.Name] = stats;
-                    }
-
-                    stats.Add(property.Value);
-                }
+                    ["buckets"] = h.Buckets,
+                    ["upper_bounds"] = new JsonArray([.. h.UpperBounds.Select(b => (JsonNode?)Node(b))]),
+                    ["counts"] = new JsonArray([.. h.Counts.Select(c => (JsonNode?)JsonValue.Create(c))]),
+                    ["sampled"] = h.Sampled,
+                };
             }
 
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        var deleted = c.IndexTombstones;
-        var fieldRows = new JsonArray();
-        foreach (var (name, stats) in fields)
-        {
-            ctx.CheckDeadlineNow();
-            fieldRows.Add((JsonNode)stats.ToJson(name));
+            fieldRows.Add((JsonNode)field);
         }
 
         var row = new JsonObject
         {
-            ["collection"] = c.Name,
-            ["total_points"] = rows + deleted,
-            ["row_count"] = rows,
-            ["deleted_count"] = deleted,
-            ["avg_payload_bytes"] = rows == 0 ? 0.0 : (double)payloadBytes / rows,
-            ["avg_vector_bytes"] = c.HasVectors ? c.Dimension * sizeof(float) : 0,
-            ["edge_count"] = c.EdgeCount,
+            ["collection"] = stats.Collection,
+            ["total_points"] = stats.TotalPoints,
+            ["row_count"] = stats.RowCount,
+            ["deleted_count"] = stats.DeletedCount,
+            ["avg_payload_bytes"] = stats.AvgPayloadBytes,
+            ["avg_vector_bytes"] = stats.AvgVectorBytes,
+            ["edge_count"] = stats.EdgeCount,
             ["fields"] = fieldRows,
         };
         return StatusResult("ANALYZE", 0, row);
     }
+
+    private static JsonValue? Node(System.Text.Json.JsonElement? value) => value is { } v ? JsonValue.Create(v) : null;
 
     /// <summary>
     /// <c>TRUNCATE [COLLECTION] c</c>: deletes every point in one logged batch, which also removes

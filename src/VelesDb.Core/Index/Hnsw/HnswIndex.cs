@@ -84,6 +84,9 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     public int LiveCount => _count - _deletedCount;
 
     /// <inheritdoc />
+    public int LayerCount => _maxLevel + 1;
+
+    /// <inheritdoc />
     public long MemoryBytes
     {
         get

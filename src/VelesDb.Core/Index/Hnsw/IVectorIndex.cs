@@ -15,6 +15,9 @@ internal interface IVectorIndex : IDisposable
     /// <summary>Bytes held in memory: node blocks, upper links and per-node arrays.</summary>
     long MemoryBytes { get; }
 
+    /// <summary>Layers of the graph (the top level + 1); 0 when empty.</summary>
+    int LayerCount { get; }
+
     /// <summary>Tombstones / nodes.</summary>
     double TombstoneRatio { get; }
 
