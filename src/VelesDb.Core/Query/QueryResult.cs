@@ -59,6 +59,13 @@ public sealed record QueryOptions
     /// <summary>Per-query timeout; a <c>WITH (timeout_ms = …)</c> option overrides it. Null: no timeout.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// Stops the statement when cancelled (e.g. the caller went away): looked at wherever the timeout
+    /// is, and inside vector searches; the call then throws <see cref="OperationCanceledException"/>.
+    /// Default: not cancellable.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Whether parsed and validated statements are cached by query text (default true).</summary>
     public bool UsePlanCache { get; init; } = true;
 
