@@ -12,9 +12,9 @@ internal static class QueryEndpoints
     /// <summary>Maps the three routes on a route group.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/query", Query);
-        routes.MapPost("/aggregate", Aggregate);
-        routes.MapPost("/query/explain", Explain);
+        routes.MapPost("/query", Query).AsHeavyWork();
+        routes.MapPost("/aggregate", Aggregate).AsHeavyWork();
+        routes.MapPost("/query/explain", Explain).AsHeavyWork();
     }
 
     /// <summary>Runs any statement; aggregations answer with the aggregation shape.</summary>

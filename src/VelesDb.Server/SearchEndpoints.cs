@@ -19,13 +19,13 @@ internal static class SearchEndpoints
     /// <summary>Maps the routes on a route group.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/collections/{name}/search", Search);
-        routes.MapPost("/collections/{name}/search/ids", SearchIds);
-        routes.MapPost("/collections/{name}/search/batch", Batch);
-        routes.MapPost("/collections/{name}/search/multi", Multi);
-        routes.MapPost("/collections/{name}/search/multi/ids", MultiIds);
-        routes.MapPost("/collections/{name}/search/text", Text);
-        routes.MapPost("/collections/{name}/search/hybrid", Hybrid);
+        routes.MapPost("/collections/{name}/search", Search).AsHeavyWork();
+        routes.MapPost("/collections/{name}/search/ids", SearchIds).AsHeavyWork();
+        routes.MapPost("/collections/{name}/search/batch", Batch).AsHeavyWork();
+        routes.MapPost("/collections/{name}/search/multi", Multi).AsHeavyWork();
+        routes.MapPost("/collections/{name}/search/multi/ids", MultiIds).AsHeavyWork();
+        routes.MapPost("/collections/{name}/search/text", Text).AsHeavyWork();
+        routes.MapPost("/collections/{name}/search/hybrid", Hybrid).AsHeavyWork();
     }
 
     /// <summary>Dense, sparse or hybrid dense + sparse search with payloads.</summary>

@@ -38,6 +38,7 @@ internal static partial class ServerApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseHost>();
+        builder.Services.AddSingleton(sp => new HeavyWorkLimiter(sp.GetRequiredService<ServerSettings>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
 
         var app = builder.Build();
@@ -71,6 +72,7 @@ internal static partial class ServerApp
 
             return next(context);
         });
+        app.UseMiddleware<HeavyWorkGate>();
 
         MapRoutes(app.MapGroup("/v1"));
         MapRoutes(app.MapGroup(string.Empty).WithMetadata(LegacyRoute.Instance));
