@@ -35,7 +35,7 @@ internal sealed class HeavyWorkLimiter : IDisposable
     public const int RetryAfterSeconds = 1;
 
     /// <summary>Queued requests per slot when the queue length is not given.</summary>
-    public const int QueuePerSlot = 8;
+    public const int QueuePerSlot = 64;
 
     private readonly ConcurrencyLimiter _limiter;
 

@@ -35,11 +35,11 @@ public sealed class HeavyWorkTests
     }
 
     [Fact]
-    public void Limiter_FromSettings_QueuesEightPerSlot()
+    public void Limiter_FromSettings_Queues64PerSlot()
     {
         using var limiter = new HeavyWorkLimiter(new ServerSettings { MaxConcurrentHeavy = 3 });
         Assert.Equal(3, limiter.MaxConcurrent);
-        Assert.Equal(24, limiter.QueueLimit);
+        Assert.Equal(192, limiter.QueueLimit);
     }
 
     /// <summary>
