@@ -8,7 +8,7 @@ namespace VelesDb.Contracts;
 /// <param name="TopK">Results to return (default 10).</param>
 /// <param name="Mode">The quality mode: fast, balanced, accurate, perfect, autotune, custom:&lt;ef&gt;, adaptive:&lt;min&gt;:&lt;max&gt;.</param>
 /// <param name="EfSearch">Overrides the mode's ef_search.</param>
-/// <param name="TimeoutMs">Not supported by this server; its presence is refused.</param>
+/// <param name="TimeoutMs">The most milliseconds the search may take (<c>/search</c>, <c>/search/ids</c>): 0 answers 408 at once; on expiry the search is stopped and answers 408.</param>
 /// <param name="Filter">A filter object (<c>{"condition": …}</c>), or null.</param>
 /// <param name="SparseVector">A sparse query under the default name: <c>{"indices":[…],"values":[…]}</c> or <c>{"42": 0.5}</c>.</param>
 /// <param name="SparseVectors">Sparse queries by index name (more than one needs <paramref name="SparseIndex"/>).</param>

@@ -17,13 +17,13 @@ internal static class AdminEndpoints
         routes.MapGet("/collections/{name}/empty", Empty);
         routes.MapGet("/collections/{name}/config", Config);
         routes.MapGet("/collections/{name}/sanity", Sanity);
-        routes.MapPost("/collections/{name}/analyze", Analyze);
+        routes.MapPost("/collections/{name}/analyze", Analyze).AsHeavyWork();
         routes.MapGet("/collections/{name}/stats", Stats);
         routes.MapPost("/collections/{name}/flush", Flush);
         routes.MapGet("/collections/{name}/diagnostics", Diagnostics);
-        routes.MapPost("/collections/{name}/index/rebuild", (string name, DatabaseHost host) => Rebuild(name, host, "Index rebuilt"));
-        routes.MapPost("/collections/{name}/vacuum", (string name, DatabaseHost host) => Rebuild(name, host, "Index vacuumed"));
-        routes.MapPost("/collections/{name}/compact", Compact);
+        routes.MapPost("/collections/{name}/index/rebuild", (string name, DatabaseHost host) => Rebuild(name, host, "Index rebuilt")).AsHeavyWork();
+        routes.MapPost("/collections/{name}/vacuum", (string name, DatabaseHost host) => Rebuild(name, host, "Index vacuumed")).AsHeavyWork();
+        routes.MapPost("/collections/{name}/compact", Compact).AsHeavyWork();
         IndexEndpoints.Map(routes);
         GuardRailEndpoints.Map(routes);
     }

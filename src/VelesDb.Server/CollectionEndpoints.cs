@@ -23,7 +23,7 @@ internal static class CollectionEndpoints
         routes.MapPost("/collections", Create);
         routes.MapGet("/collections/{name}", Get);
         routes.MapDelete("/collections/{name}", Delete);
-        routes.MapPost("/collections/{name}/points", Upsert).WithMetadata(new BodyLimit(PointsBodyLimit));
+        routes.MapPost("/collections/{name}/points", Upsert).WithMetadata(new BodyLimit(PointsBodyLimit)).AsHeavyWork();
     }
 
     /// <summary>Every collection name, sorted.</summary>

@@ -40,7 +40,7 @@ internal static class GraphEndpoints
     {
         routes.MapGet("/collections/{name}/graph/edges", ListEdges);
         routes.MapPost("/collections/{name}/graph/edges", AddEdge);
-        routes.MapPost("/collections/{name}/graph/edges/batch", AddEdges);
+        routes.MapPost("/collections/{name}/graph/edges/batch", AddEdges).AsHeavyWork();
         routes.MapGet("/collections/{name}/graph/edges/count", CountEdges);
         routes.MapDelete("/collections/{name}/graph/edges/{edgeId}", RemoveEdge);
         routes.MapGet("/collections/{name}/graph/nodes", ListNodes);
@@ -48,10 +48,10 @@ internal static class GraphEndpoints
         routes.MapGet("/collections/{name}/graph/nodes/{nodeId}/payload", GetPayload);
         routes.MapPut("/collections/{name}/graph/nodes/{nodeId}/payload", PutPayload);
         routes.MapGet("/collections/{name}/graph/nodes/{nodeId}/degree", Degree);
-        routes.MapPost("/collections/{name}/graph/traverse", Traverse);
-        routes.MapPost("/collections/{name}/graph/traverse/parallel", TraverseParallel);
+        routes.MapPost("/collections/{name}/graph/traverse", Traverse).AsHeavyWork();
+        routes.MapPost("/collections/{name}/graph/traverse/parallel", TraverseParallel).AsHeavyWork();
         routes.MapGet("/collections/{name}/graph/traverse/stream", TraverseStream);
-        routes.MapPost("/collections/{name}/graph/search", Search);
+        routes.MapPost("/collections/{name}/graph/search", Search).AsHeavyWork();
     }
 
     /// <summary>Every edge, or those with one label, by ascending id.</summary>

@@ -23,7 +23,7 @@ internal static class IngestEndpoints
     /// <summary>Maps the routes on a route group.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/collections/{name}/points/raw", Raw).WithMetadata(new BodyLimit(CollectionEndpoints.PointsBodyLimit));
+        routes.MapPost("/collections/{name}/points/raw", Raw).WithMetadata(new BodyLimit(CollectionEndpoints.PointsBodyLimit)).AsHeavyWork();
         routes.MapPost("/collections/{name}/points/stream", Ndjson).WithMetadata(new BodyLimit(NdjsonBodyLimit));
         routes.MapPatch("/collections/{name}/points/{id}/ttl", SetTtl);
         routes.MapPost("/collections/{name}/stream/enable", EnableStreaming);

@@ -8,7 +8,7 @@ namespace VelesDb.Server;
 internal static class MatchEndpoints
 {
     /// <summary>Maps the route on a route group.</summary>
-    public static void Map(IEndpointRouteBuilder routes) => routes.MapPost("/collections/{name}/match", Match);
+    public static void Map(IEndpointRouteBuilder routes) => routes.MapPost("/collections/{name}/match", Match).AsHeavyWork();
 
     /// <summary>
     /// Runs the MATCH with the collection of the path; each row answers its alias bindings, depth,
@@ -16,7 +16,7 @@ internal static class MatchEndpoints
     /// (shape A): 400 VELES-010 for a query that does not parse, is not a MATCH or cannot run,
     /// 404 VELES-002 for a missing collection.
     /// </summary>
-    public static IResult Match(string name, MatchRequest body, DatabaseHost host)
+    public static IResult Match(string name, MatchRequest body, DatabaseHost host, CancellationToken aborted)
     {
         if (string.IsNullOrWhiteSpace(body.Query))
         {
@@ -31,7 +31,7 @@ internal static class MatchEndpoints
         QueryResult result;
         try
         {
-            var options = new QueryOptions { Collection = name, MatchVector = body.Vector, MatchThreshold = body.Threshold };
+            var options = new QueryOptions { Collection = name, MatchVector = body.Vector, MatchThreshold = body.Threshold, Cancellation = aborted };
             result = host.Database.ExecuteMatch(body.Query, QueryEndpoints.Parameters(body.Params), options);
         }
         catch (VelesDbException e)

@@ -24,8 +24,8 @@ internal static class PointEndpoints
     {
         routes.MapGet("/collections/{name}/points/{id}", Get);
         routes.MapDelete("/collections/{name}/points/{id}", Delete);
-        routes.MapPost("/collections/{name}/points/scroll", Scroll);
-        routes.MapPost("/collections/{name}/points/delete", DeleteMany);
+        routes.MapPost("/collections/{name}/points/scroll", Scroll).AsHeavyWork();
+        routes.MapPost("/collections/{name}/points/delete", DeleteMany).AsHeavyWork();
         routes.MapPost("/collections/{name}/relations", CreateRelation);
         routes.MapDelete("/collections/{name}/relations/{edgeId}", DeleteRelation);
         routes.MapGet("/collections/{name}/points/{id}/relations", Relations);

@@ -12,13 +12,13 @@ internal static class QueryEndpoints
     /// <summary>Maps the three routes on a route group.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/query", Query);
-        routes.MapPost("/aggregate", Aggregate);
-        routes.MapPost("/query/explain", Explain);
+        routes.MapPost("/query", Query).AsHeavyWork();
+        routes.MapPost("/aggregate", Aggregate).AsHeavyWork();
+        routes.MapPost("/query/explain", Explain).AsHeavyWork();
     }
 
     /// <summary>Runs any statement; aggregations answer with the aggregation shape.</summary>
-    public static IResult Query(QueryRequest body, DatabaseHost host)
+    public static IResult Query(QueryRequest body, DatabaseHost host, CancellationToken aborted)
     {
         if (MissingQuery(body.Query) is { } missing)
         {
@@ -28,7 +28,7 @@ internal static class QueryEndpoints
         QueryResult result;
         try
         {
-            result = host.Database.Execute(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection });
+            result = host.Database.Execute(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection, Cancellation = aborted });
         }
         catch (VelesDbException e)
         {
@@ -39,7 +39,7 @@ internal static class QueryEndpoints
     }
 
     /// <summary>Runs an aggregation query; anything else is refused with VELESQL_AGGREGATION_ERROR.</summary>
-    public static IResult Aggregate(QueryRequest body, DatabaseHost host)
+    public static IResult Aggregate(QueryRequest body, DatabaseHost host, CancellationToken aborted)
     {
         if (MissingQuery(body.Query) is { } missing)
         {
@@ -48,7 +48,7 @@ internal static class QueryEndpoints
 
         try
         {
-            return AggregationAnswer(host.Database.ExecuteAggregate(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection }));
+            return AggregationAnswer(host.Database.ExecuteAggregate(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection, Cancellation = aborted }));
         }
         catch (VelesDbException e)
         {
@@ -57,7 +57,7 @@ internal static class QueryEndpoints
     }
 
     /// <summary>Explains a query, and with <c>analyze</c> runs it too.</summary>
-    public static IResult Explain(ExplainRequest body, DatabaseHost host)
+    public static IResult Explain(ExplainRequest body, DatabaseHost host, CancellationToken aborted)
     {
         if (MissingQuery(body.Query) is { } missing)
         {
@@ -66,7 +66,7 @@ internal static class QueryEndpoints
 
         try
         {
-            var plan = host.Database.Explain(body.Query!, Parameters(body.Params), body.Analyze);
+            var plan = host.Database.Explain(body.Query!, Parameters(body.Params), body.Analyze, new QueryOptions { Cancellation = aborted });
             return Results.Json(plan, ContractsJsonContext.Default.JsonObject);
         }
         catch (VelesDbException e)

@@ -19,7 +19,7 @@ internal static class SearchEndpoints
     /// <summary>Maps the routes on a route group.</summary>
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes = routes.MapGroup(string.Empty).AddEndpointFilter<RouteGroupBuilder, SearchFilter>();
+        routes = routes.MapGroup(string.Empty).AddEndpointFilter<RouteGroupBuilder, SearchFilter>().AsHeavyWork();
         routes.MapPost("/collections/{name}/search", Search);
         routes.MapPost("/collections/{name}/search/ids", SearchIds);
         routes.MapPost("/collections/{name}/search/batch", Batch);
@@ -30,7 +30,7 @@ internal static class SearchEndpoints
     }
 
     /// <summary>Dense, sparse or hybrid dense + sparse search with payloads.</summary>
-    public static IResult Search(string name, SearchRequest body, DatabaseHost host) =>
+    public static IResult Search(string name, SearchRequest body, DatabaseHost host, TimeProvider clock, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             var plan = Plan(body);
@@ -39,17 +39,21 @@ internal static class SearchEndpoints
                 return error;
             }
 
-            var k = body.TopK ?? DefaultTopK;
-            var hits = plan.Sparse is not { } sparse
-                ? collection.Search(body.Vector, k, plan.Options)
-                : plan.Dense
-                    ? collection.HybridSparseSearch(body.Vector, sparse, k, plan.Fusion, plan.SparseName, plan.Options)
-                    : collection.SparseSearch(sparse, k, plan.SparseName, plan.Options.Filter);
-            return Hits(hits);
+            return WithTimeout(name, body.TimeoutMs, clock, token =>
+            {
+                var options = plan.Options with { Cancellation = token };
+                var k = body.TopK ?? DefaultTopK;
+                var hits = plan.Sparse is not { } sparse
+                    ? collection.Search(body.Vector, k, options)
+                    : plan.Dense
+                        ? collection.HybridSparseSearch(body.Vector, sparse, k, plan.Fusion, plan.SparseName, options)
+                        : collection.SparseSearch(sparse, k, plan.SparseName, options.Filter, cancellation: token);
+                return Hits(hits);
+            }, aborted);
         });
 
     /// <summary>As <see cref="Search"/>, answering ids and scores only.</summary>
-    public static IResult SearchIds(string name, SearchRequest body, DatabaseHost host) =>
+    public static IResult SearchIds(string name, SearchRequest body, DatabaseHost host, TimeProvider clock, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             var plan = Plan(body);
@@ -58,17 +62,21 @@ internal static class SearchEndpoints
                 return error;
             }
 
-            var k = body.TopK ?? DefaultTopK;
-            IReadOnlyList<ScoredId> hits = plan.Sparse is not { } sparse
-                ? collection.SearchIds(body.Vector, k, plan.Options)
-                : plan.Dense
-                    ? [.. collection.HybridSparseSearch(body.Vector, sparse, k, plan.Fusion, plan.SparseName, plan.Options with { WithPayload = false }).Select(h => new ScoredId(h.Id, h.Score))]
-                    : [.. collection.SparseSearch(sparse, k, plan.SparseName, plan.Options.Filter, withPayload: false).Select(h => new ScoredId(h.Id, h.Score))];
-            return Ids(hits);
+            return WithTimeout(name, body.TimeoutMs, clock, token =>
+            {
+                var options = plan.Options with { Cancellation = token };
+                var k = body.TopK ?? DefaultTopK;
+                IReadOnlyList<ScoredId> hits = plan.Sparse is not { } sparse
+                    ? collection.SearchIds(body.Vector, k, options)
+                    : plan.Dense
+                        ? [.. collection.HybridSparseSearch(body.Vector, sparse, k, plan.Fusion, plan.SparseName, options with { WithPayload = false }).Select(h => new ScoredId(h.Id, h.Score))]
+                        : [.. collection.SparseSearch(sparse, k, plan.SparseName, options.Filter, withPayload: false, token).Select(h => new ScoredId(h.Id, h.Score))];
+                return Ids(hits);
+            }, aborted);
         });
 
     /// <summary>Independent dense searches, each with its own vector, top_k and filter.</summary>
-    public static IResult Batch(string name, BatchSearchRequest body, DatabaseHost host) =>
+    public static IResult Batch(string name, BatchSearchRequest body, DatabaseHost host, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             if (body.Searches is null)
@@ -103,7 +111,7 @@ internal static class SearchEndpoints
                 var item = body.Searches[i];
                 try
                 {
-                    results[i] = new SearchResponse(ToHits(collection.Search(item.Vector, item.TopK ?? DefaultTopK, new SearchOptions { Filter = filters[i] })));
+                    results[i] = new SearchResponse(ToHits(collection.Search(item.Vector, item.TopK ?? DefaultTopK, new SearchOptions { Filter = filters[i], Cancellation = aborted })));
                 }
                 catch (VelesDbException e)
                 {
@@ -117,7 +125,7 @@ internal static class SearchEndpoints
         });
 
     /// <summary>Several query vectors fused into one ranking, with payloads.</summary>
-    public static IResult Multi(string name, MultiQueryRequest body, DatabaseHost host) =>
+    public static IResult Multi(string name, MultiQueryRequest body, DatabaseHost host, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             if (MultiInputs(body) is { } error)
@@ -130,12 +138,12 @@ internal static class SearchEndpoints
                 return BadRequest(message);
             }
 
-            var hits = collection.MultiQuerySearch(body.Vectors!, body.TopK ?? DefaultTopK, MultiStrategy(body)!, new SearchOptions { Filter = filter });
+            var hits = collection.MultiQuerySearch(body.Vectors!, body.TopK ?? DefaultTopK, MultiStrategy(body)!, new SearchOptions { Filter = filter, Cancellation = aborted });
             return Hits(hits);
         });
 
     /// <summary>As <see cref="Multi"/>, ids and scores only; filters are refused.</summary>
-    public static IResult MultiIds(string name, MultiQueryRequest body, DatabaseHost host) =>
+    public static IResult MultiIds(string name, MultiQueryRequest body, DatabaseHost host, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             if (MultiInputs(body) is { } error)
@@ -148,11 +156,11 @@ internal static class SearchEndpoints
                 return BadRequest("Metadata filters are not supported on /search/multi/ids. Hint: use /search/multi, which accepts a filter and returns payloads.");
             }
 
-            return Ids(collection.MultiQuerySearchIds(body.Vectors!, body.TopK ?? DefaultTopK, MultiStrategy(body)!));
+            return Ids(collection.MultiQuerySearchIds(body.Vectors!, body.TopK ?? DefaultTopK, MultiStrategy(body)!, new SearchOptions { Cancellation = aborted }));
         });
 
     /// <summary>BM25 full-text search.</summary>
-    public static IResult Text(string name, TextSearchRequest body, DatabaseHost host) =>
+    public static IResult Text(string name, TextSearchRequest body, DatabaseHost host, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             if (body.Query is null)
@@ -165,11 +173,11 @@ internal static class SearchEndpoints
                 return BadRequest(message);
             }
 
-            return Hits(collection.TextSearch(body.Query, body.TopK ?? DefaultTopK, filter));
+            return Hits(collection.TextSearch(body.Query, body.TopK ?? DefaultTopK, filter, cancellation: aborted));
         });
 
     /// <summary>Dense + full-text hybrid search (weighted reciprocal rank fusion).</summary>
-    public static IResult Hybrid(string name, HybridSearchRequest body, DatabaseHost host) =>
+    public static IResult Hybrid(string name, HybridSearchRequest body, DatabaseHost host, CancellationToken aborted) =>
         Run(name, host, collection =>
         {
             if (body.Vector is not { Length: > 0 })
@@ -192,11 +200,48 @@ internal static class SearchEndpoints
                 body.Query,
                 body.TopK ?? DefaultTopK,
                 body.VectorWeight ?? HybridFusion.DefaultVectorWeight,
-                options: new SearchOptions { Filter = filter });
+                options: new SearchOptions { Filter = filter, Cancellation = aborted });
             return Results.Json(
                 new SearchResponse([.. hits.Select(h => new SearchHit(h.Id, h.Score, h.Payload))]),
                 ContractsJsonContext.Default.SearchResponse);
         });
+
+    /// <summary>The longest timeout honoured; larger values wait this long (about 24.8 days).</summary>
+    private const long MaxTimeoutMs = int.MaxValue;
+
+    /// <summary>
+    /// Runs a search under its <c>timeout_ms</c>: 0 answers 408 at once; otherwise the search gets a
+    /// token cancelled when the timeout expires or the client goes away, so Core stops the work, and
+    /// an expiry answers 408 <c>VELES-027</c>. Without a timeout the token is the client's.
+    /// </summary>
+    private static IResult WithTimeout(string name, long? timeoutMs, TimeProvider clock, Func<CancellationToken, IResult> search, CancellationToken aborted)
+    {
+        if (timeoutMs is not { } ms)
+        {
+            return search(aborted);
+        }
+
+        if (ms == 0)
+        {
+            return TimedOut(name, ms);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Min(ms, MaxTimeoutMs)), clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, aborted);
+        try
+        {
+            return search(linked.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            return TimedOut(name, ms);
+        }
+    }
+
+    private static IResult TimedOut(string name, long ms) => ErrorMapping.Flat(
+        StatusCodes.Status408RequestTimeout,
+        string.Create(CultureInfo.InvariantCulture, $"Search on collection '{name}' exceeded the requested timeout of {ms} ms and was stopped. Hint: raise timeout_ms, lower top_k or ef_search, or add a filter that narrows the search."),
+        VelesDbException.Format(VelesDbErrorCode.GuardRail));
 
     /// <summary>Looks the collection up (a missing one is 404 VELES-002) and maps core errors of the search itself.</summary>
     private static IResult Run(string name, DatabaseHost host, Func<Collection, IResult> search)
@@ -274,9 +319,9 @@ internal static class SearchEndpoints
     {
         SearchPlan Fail(string message) => new(false, null, string.Empty, null, SearchOptions.Default, BadRequest(message));
 
-        if (body.TimeoutMs is not null)
+        if (body.TimeoutMs is < 0)
         {
-            return Fail("timeout_ms is not supported by this server. Hint: remove it; searches run to completion.");
+            return Fail($"timeout_ms must be 0 or more, got {body.TimeoutMs}. Hint: give the most milliseconds the search may take, or leave it out for no limit.");
         }
 
         if (!TryFilter(body.Filter, out var filter, out var filterMessage))

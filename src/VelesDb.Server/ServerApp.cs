@@ -39,6 +39,7 @@ internal static partial class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseHost>();
         builder.Services.AddSingleton<SearchDiagnostics>();
+        builder.Services.AddSingleton(sp => new HeavyWorkLimiter(sp.GetRequiredService<ServerSettings>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
 
         var app = builder.Build();
@@ -72,6 +73,7 @@ internal static partial class ServerApp
 
             return next(context);
         });
+        app.UseMiddleware<HeavyWorkGate>();
 
         MapRoutes(app.MapGroup("/v1"));
         MapRoutes(app.MapGroup(string.Empty).WithMetadata(LegacyRoute.Instance));

@@ -29,6 +29,13 @@ public sealed record ServerSettings
     /// <summary>Requests per second per client (bucket size and refill rate); 0 disables rate limiting.</summary>
     public int RateLimit { get; init; } = 100;
 
+    /// <summary>
+    /// Heavy requests (searches, queries, traversals, bulk writes) running at once; more wait in a
+    /// bounded queue (<c>VELESDB_MAX_CONCURRENT_HEAVY</c> or <c>[server] max_concurrent_heavy</c>;
+    /// default: the processor count).
+    /// </summary>
+    public int MaxConcurrentHeavy { get; init; } = Environment.ProcessorCount;
+
     /// <summary>The accepted API keys; empty disables authentication.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
@@ -111,6 +118,13 @@ public sealed record ServerSettings
                 100,
                 0,
                 int.MaxValue),
+            MaxConcurrentHeavy = Number(
+                "max concurrent heavy",
+                Env(environment, "VELESDB_MAX_CONCURRENT_HEAVY"),
+                TomlInteger(server, "max_concurrent_heavy", configPath),
+                Environment.ProcessorCount,
+                1,
+                100_000),
             ApiKeys = Keys(environment, auth, configPath),
             TrustedProxies = Proxies(Env(environment, "VELESDB_TRUSTED_PROXIES") ?? TomlString(server, "trusted_proxies", configPath)),
             LogLevel = ParseLogLevel(Env(environment, "VELESDB_LOG") ?? TomlString(server, "log_level", configPath)),

@@ -137,7 +137,7 @@ public sealed class SearchEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(400, mode);
         Assert.Contains("Hint: ", modeBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var (timeout, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0, 0 }, timeout_ms = 100 });
+        var (timeout, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0, 0 }, timeout_ms = -100 });
         Assert.Equal(400, timeout);
 
         var (metadata, metadataBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/facts/search", new { vector = new[] { 1f } });

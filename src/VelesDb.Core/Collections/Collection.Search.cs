@@ -22,6 +22,9 @@ public sealed partial class Collection
     /// <summary>Collections with at most this many points are always searched exactly.</summary>
     public const int ExactSearchThreshold = 100;
 
+    /// <summary>Rows an exact scan visits between two looks at the cancellation token (a power of two).</summary>
+    private const int ScanCancellationInterval = 4096;
+
     /// <summary>
     /// Top-k search with a filter, balanced quality. Results are ordered by score in the metric's
     /// direction (descending for cosine, dot and jaccard; ascending for euclidean and hamming),
@@ -39,9 +42,11 @@ public sealed partial class Collection
     /// </summary>
     /// <exception cref="VelesDbException">VELES-015 on a metadata collection, VELES-004 wrong dimension,
     /// VELES-005 non-finite query, VELES-009 k outside 1..100,000 or ef_search below 1.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="SearchOptions.Cancellation"/> was cancelled.</exception>
     public IReadOnlyList<SearchResult> Search(ReadOnlySpan<float> query, int k, SearchOptions? options = null)
     {
         options ??= SearchOptions.Default;
+        options.Cancellation.ThrowIfCancellationRequested();
         if (!HasVectors)
         {
             ThrowHelper.Throw(
@@ -108,7 +113,7 @@ public sealed partial class Collection
                 }
             }
 
-            return SearchExactLocked<TDistance>(query, k, filter, options.WithPayload);
+            return SearchExactLocked<TDistance>(query, k, filter, options.WithPayload, options.Cancellation);
         }
         finally
         {
@@ -141,7 +146,7 @@ public sealed partial class Collection
                 // Loose filter: search unfiltered with over-fetch, then filter. Falls through to
                 // in-graph filtering below when the over-fetch did not yield k matches.
                 var over = (int)Math.Min(Math.Max(Math.Max(ef, CandidatesFor(k, options)), k / selectivity * 1.5), MaxTopK);
-                var post = PostFilterLocked<TDistance>(query, k, Math.Max(ef, over), over, filter, options.WithPayload);
+                var post = PostFilterLocked<TDistance>(query, k, Math.Max(ef, over), over, filter, options);
                 if (post is not null)
                 {
                     return post;
@@ -157,7 +162,7 @@ public sealed partial class Collection
         ef = Math.Max(ef, fetch);
         var distances = new float[fetch];
         var labels = new int[fetch];
-        var found = _index!.Search(query, fetch, ef, accept, distances, labels);
+        var found = _index!.Search(query, fetch, ef, accept, distances, labels, options.Cancellation);
         if (options.EfSearch is null && options.Quality.Mode == SearchQualityMode.Adaptive)
         {
             // Widely spread result distances mean the first pass was still far from the target
@@ -165,7 +170,7 @@ public sealed partial class Collection
             while (found > 1 && ef < options.Quality.MaxEf && Spread(distances.AsSpan(0, found)) > 2.0)
             {
                 ef = Math.Min(ef * 2, options.Quality.MaxEf);
-                found = _index.Search(query, fetch, ef, accept, distances, labels);
+                found = _index.Search(query, fetch, ef, accept, distances, labels, options.Cancellation);
             }
         }
 
@@ -241,12 +246,12 @@ public sealed partial class Collection
     }
 
     /// <summary>Unfiltered HNSW over-fetch, then the filter; null when fewer than k survive.</summary>
-    private SearchResult[]? PostFilterLocked<TDistance>(ReadOnlySpan<float> query, int k, int ef, int fetch, RowFilter filter, bool withPayload)
+    private SearchResult[]? PostFilterLocked<TDistance>(ReadOnlySpan<float> query, int k, int ef, int fetch, RowFilter filter, SearchOptions options)
         where TDistance : struct, IDistance
     {
         var distances = new float[fetch];
         var labels = new int[fetch];
-        var found = _index!.Search(query, fetch, ef, null, distances, labels);
+        var found = _index!.Search(query, fetch, ef, null, distances, labels, options.Cancellation);
         var best = new TopK(k);
         for (var i = 0; i < found; i++)
         {
@@ -257,7 +262,7 @@ public sealed partial class Collection
             }
         }
 
-        return best.Count < k ? null : Materialize<TDistance>(best, withPayload);
+        return best.Count < k ? null : Materialize<TDistance>(best, options.WithPayload);
     }
 
     /// <summary>
@@ -294,7 +299,7 @@ public sealed partial class Collection
         return results;
     }
 
-    private SearchResult[] SearchExactLocked<TDistance>(ReadOnlySpan<float> query, int k, RowFilter filter, bool withPayload)
+    private SearchResult[] SearchExactLocked<TDistance>(ReadOnlySpan<float> query, int k, RowFilter filter, bool withPayload, CancellationToken cancellation)
         where TDistance : struct, IDistance
     {
         var rows = _rowHighWater;
@@ -309,7 +314,7 @@ public sealed partial class Collection
         {
             // The indexes narrowed the filter to few rows: visit only those.
             best = new TopK(capacity);
-            ScanSelectedRows<TDistance>(query, selected, filter, ref best);
+            ScanSelectedRows<TDistance>(query, selected, filter, ref best, cancellation);
             return Materialize<TDistance>(best, withPayload);
         }
 
@@ -317,17 +322,17 @@ public sealed partial class Collection
         if (workers <= 1)
         {
             best = new TopK(capacity);
-            ScanRows<TDistance>(query, 0, rows, filter, ref best);
+            ScanRows<TDistance>(query, 0, rows, filter, ref best, cancellation);
         }
         else
         {
-            best = ScanParallel<TDistance>(query, rows, workers, capacity, filter);
+            best = ScanParallel<TDistance>(query, rows, workers, capacity, filter, cancellation);
         }
 
         return Materialize<TDistance>(best, withPayload);
     }
 
-    private TopK ScanParallel<TDistance>(ReadOnlySpan<float> query, int rows, int workers, int capacity, RowFilter filter)
+    private TopK ScanParallel<TDistance>(ReadOnlySpan<float> query, int rows, int workers, int capacity, RowFilter filter, CancellationToken cancellation)
         where TDistance : struct, IDistance
     {
         var queryCopy = ArrayPool<float>.Shared.Rent(query.Length);
@@ -343,9 +348,15 @@ public sealed partial class Collection
                 var local = new TopK(capacity);
                 var from = w * chunk;
                 var to = Math.Min(rows, from + chunk);
-                ScanRows<TDistance>(queryCopy.AsSpan(0, length), from, to, filter, ref local);
+                ScanRows<TDistance>(queryCopy.AsSpan(0, length), from, to, filter, ref local, cancellation);
                 partial[w] = local;
             });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // Callers see the worker's own exception (a cancellation, a filter error), not the wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            throw;
         }
         finally
         {
@@ -361,7 +372,7 @@ public sealed partial class Collection
         return merged;
     }
 
-    private void ScanRows<TDistance>(ReadOnlySpan<float> query, int from, int to, RowFilter filter, ref TopK best)
+    private void ScanRows<TDistance>(ReadOnlySpan<float> query, int from, int to, RowFilter filter, ref TopK best, CancellationToken cancellation)
         where TDistance : struct, IDistance
     {
         var vectors = _vectors!;
@@ -369,6 +380,11 @@ public sealed partial class Collection
         var ids = _idByRow;
         for (var row = from; row < to; row++)
         {
+            if (((row - from) & (ScanCancellationInterval - 1)) == 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+
             vectors.Prefetch(row + PrefetchRows);
             if (!live[row] || !filter.Accepts(row))
             {
@@ -388,13 +404,19 @@ public sealed partial class Collection
     /// </summary>
     private const int SelectedScanAdvantage = 8;
 
-    private void ScanSelectedRows<TDistance>(ReadOnlySpan<float> query, RoaringBitmap selected, RowFilter filter, ref TopK best)
+    private void ScanSelectedRows<TDistance>(ReadOnlySpan<float> query, RoaringBitmap selected, RowFilter filter, ref TopK best, CancellationToken cancellation)
         where TDistance : struct, IDistance
     {
         var vectors = _vectors!;
         var live = _liveByRow;
+        var visited = 0;
         foreach (var row in selected)
         {
+            if ((++visited & (ScanCancellationInterval - 1)) == 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+            }
+
             if (live[row] && filter.Accepts(row))
             {
                 best.Offer(TDistance.Distance(vectors.Get(row), query), row, _idByRow);

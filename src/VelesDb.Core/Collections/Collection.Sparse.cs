@@ -28,12 +28,19 @@ public sealed partial class Collection
     /// <paramref name="name"/> (default ""), descending, ties by ascending id. Points sharing no
     /// dimension with the query are not returned.
     /// </summary>
+    /// <param name="query">The sparse query vector.</param>
+    /// <param name="k">Results to return.</param>
+    /// <param name="name">The sparse vector name (default "").</param>
+    /// <param name="filter">Only points whose payload matches are returned.</param>
+    /// <param name="withPayload">Whether results carry payloads.</param>
+    /// <param name="cancellation">Checked before and after scoring: a cancelled search throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="VelesDbException">VELES-009 when no point has a sparse vector of that name, or k is outside 1..100,000.</exception>
-    public IReadOnlyList<SearchResult> SparseSearch(SparseVector query, int k, string name = "", Filter? filter = null, bool withPayload = true)
+    public IReadOnlyList<SearchResult> SparseSearch(SparseVector query, int k, string name = "", Filter? filter = null, bool withPayload = true, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(name);
         CheckTopK(k);
+        cancellation.ThrowIfCancellationRequested();
         _lock.EnterReadLock();
         try
         {
@@ -45,6 +52,7 @@ public sealed partial class Collection
 
             var rowFilter = CreateRowFilterLocked(filter);
             var hits = column.Index.Search(query, k, rowFilter.IsEmpty ? null : rowFilter.Accepts);
+            cancellation.ThrowIfCancellationRequested();
             var results = new SearchResult[hits.Length];
             for (var i = 0; i < hits.Length; i++)
             {
@@ -75,7 +83,7 @@ public sealed partial class Collection
         var fetch = (int)Math.Min(Math.Max(2L * k, k + 10L), MaxTopK);
         var sign = Metric.HigherIsBetter() ? 1f : -1f;
         IReadOnlyList<ScoredId> denseHits = [.. Search(dense, fetch, options with { WithPayload = false }).Select(h => new ScoredId(h.Id, sign * h.Score))];
-        IReadOnlyList<ScoredId> sparseHits = [.. SparseSearch(sparse, fetch, name, options.Filter, withPayload: false).Select(h => new ScoredId(h.Id, h.Score))];
+        IReadOnlyList<ScoredId> sparseHits = [.. SparseSearch(sparse, fetch, name, options.Filter, withPayload: false, options.Cancellation).Select(h => new ScoredId(h.Id, h.Score))];
         var fused = strategy.Fuse([denseHits, sparseHits], k);
         return [.. fused.Select(h => new SearchResult(h.Id, h.Score, options.WithPayload ? Get(h.Id)?.Payload : null))];
     }

@@ -32,16 +32,23 @@ public sealed partial class Collection
     /// adds its BM25 term score. Results are ordered by score, descending, ties by ascending id;
     /// only points sharing a term with the query are returned.
     /// </summary>
+    /// <param name="text">The query text.</param>
+    /// <param name="k">Results to return.</param>
+    /// <param name="filter">Only points whose payload matches are returned.</param>
+    /// <param name="withPayload">Whether results carry payloads.</param>
+    /// <param name="cancellation">Checked before and after scoring: a cancelled search throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="VelesDbException">VELES-009 when k is outside 1..100,000.</exception>
-    public IReadOnlyList<SearchResult> TextSearch(string text, int k, Filter? filter = null, bool withPayload = true)
+    public IReadOnlyList<SearchResult> TextSearch(string text, int k, Filter? filter = null, bool withPayload = true, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         CheckTopK(k);
+        cancellation.ThrowIfCancellationRequested();
         _lock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
             var hits = TextHitsLocked(text, k, CreateRowFilterLocked(filter));
+            cancellation.ThrowIfCancellationRequested();
             var results = new SearchResult[hits.Length];
             for (var i = 0; i < hits.Length; i++)
             {
@@ -77,7 +84,7 @@ public sealed partial class Collection
         CheckTopK(topK);
         var fetch = (int)Math.Min(Math.Max(2L * topK, topK + 10L), MaxTopK);
         var dense = Search(vector, fetch, options with { WithPayload = false });
-        var sparse = TextSearch(text, fetch, options.Filter, withPayload: false);
+        var sparse = TextSearch(text, fetch, options.Filter, withPayload: false, options.Cancellation);
         var fused = HybridFusion.WeightedRrf(
             [.. dense.Select(h => new ScoredId(h.Id, h.Score))],
             [.. sparse.Select(h => new ScoredId(h.Id, h.Score))],

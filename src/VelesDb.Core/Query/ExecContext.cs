@@ -93,20 +93,22 @@ internal sealed class ExecContext
     public bool HasParameter(string name) => _parameters.ContainsKey(name);
 
     /// <summary>
-    /// Throws the timeout guard-rail once the deadline has passed. Cheap: call it in loops (it looks at
-    /// the clock every 256th call).
+    /// Throws the timeout guard-rail once the deadline has passed, and <see cref="OperationCanceledException"/>
+    /// once <see cref="QueryOptions.Cancellation"/> is cancelled. Cheap: call it in loops (it looks at
+    /// the clock and the token every 256th call).
     /// </summary>
     public void CheckDeadline()
     {
-        if (Timeout is { } t && (++_checks & 255) == 0 && _clock.Elapsed > t)
+        if ((++_checks & 255) == 0)
         {
-            ThrowTimeout(t);
+            CheckDeadlineNow();
         }
     }
 
-    /// <summary>Checks the deadline now.</summary>
+    /// <summary>Checks the cancellation token and the deadline now.</summary>
     public void CheckDeadlineNow()
     {
+        Options.Cancellation.ThrowIfCancellationRequested();
         if (Timeout is { } t && _clock.Elapsed > t)
         {
             ThrowTimeout(t);

@@ -27,6 +27,7 @@ internal sealed class QueryEngine(VelesDatabase database)
     public QueryResult Execute(string text, IReadOnlyDictionary<string, object?>? parameters, QueryOptions options, bool aggregateOnly = false, bool matchOnly = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        options.Cancellation.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();
         var ctx = new ExecContext(database, parameters, options);
         var plan = Plan(text, options, out var hit);
@@ -56,6 +57,7 @@ internal sealed class QueryEngine(VelesDatabase database)
     public System.Text.Json.Nodes.JsonObject Explain(string text, IReadOnlyDictionary<string, object?>? parameters, QueryOptions options, bool analyze)
     {
         ArgumentNullException.ThrowIfNull(text);
+        options.Cancellation.ThrowIfCancellationRequested();
         var ctx = new ExecContext(database, parameters, options);
         var plan = Plan(text, options, out var hit);
         ctx.Plan = plan;

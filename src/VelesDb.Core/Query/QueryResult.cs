@@ -77,6 +77,13 @@ public sealed record QueryOptions
     /// </summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// Stops the statement when cancelled (e.g. the caller went away): looked at wherever the timeout
+    /// is, and inside vector searches; the call then throws <see cref="OperationCanceledException"/>.
+    /// Default: not cancellable.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Whether parsed and validated statements are cached by query text (default true).</summary>
     public bool UsePlanCache { get; init; } = true;
 

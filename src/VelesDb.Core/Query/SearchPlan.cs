@@ -177,7 +177,7 @@ internal sealed class SearchPlan
 
     private List<Row> Search(int k, Filtering.Filter? filter, SelectSettings settings, ExecContext ctx)
     {
-        var options = settings.Options(filter);
+        var options = settings.Options(filter, ctx.Options.Cancellation);
         List<Row> rows;
         if (Near is not null && Text is not null)
         {
@@ -193,7 +193,7 @@ internal sealed class SearchPlan
         }
         else if (SparseNear is not null)
         {
-            rows = Scored(Collection.SparseSearch(ctx.Sparse(SparseNear.Vector), k, SparseNear.IndexName ?? "", filter), static (r, s) => r.SparseScore = s);
+            rows = Scored(Collection.SparseSearch(ctx.Sparse(SparseNear.Vector), k, SparseNear.IndexName ?? "", filter, cancellation: options.Cancellation), static (r, s) => r.SparseScore = s);
         }
         else if (NearFused is not null)
         {
@@ -203,7 +203,7 @@ internal sealed class SearchPlan
         }
         else
         {
-            rows = Scored(Collection.TextSearch(ctx.String(Text!.Query, "The MATCH text"), k, filter), static (r, s) => r.Bm25Score = s);
+            rows = Scored(Collection.TextSearch(ctx.String(Text!.Query, "The MATCH text"), k, filter, cancellation: options.Cancellation), static (r, s) => r.Bm25Score = s);
         }
 
         SortByScore(rows);
@@ -288,7 +288,7 @@ internal sealed class SearchPlan
         var fusion = ReadFusion(ctx);
         var fetch = (int)Math.Min(Math.Max(2L * k, k + 10L), Collection.MaxTopK);
         var dense = Collection.Search(ctx.Vector(Near!.Vector), fetch, options with { WithPayload = false });
-        var text = Collection.TextSearch(ctx.String(Text!.Query, "The MATCH text"), fetch, options.Filter, withPayload: false);
+        var text = Collection.TextSearch(ctx.String(Text!.Query, "The MATCH text"), fetch, options.Filter, withPayload: false, options.Cancellation);
         var denseIds = ToScored(dense, Collection.Metric.HigherIsBetter());
         var textIds = ToScored(text, true);
         IReadOnlyList<(ulong Id, double Score, double V, double T)> fused;
@@ -320,7 +320,7 @@ internal sealed class SearchPlan
         var fusion = ReadFusion(ctx);
         var fetch = (int)Math.Min(Math.Max(2L * k, k + 10L), Collection.MaxTopK);
         var dense = Collection.Search(ctx.Vector(Near!.Vector), fetch, options with { WithPayload = false });
-        var sparse = Collection.SparseSearch(ctx.Sparse(SparseNear!.Vector), fetch, SparseNear.IndexName ?? "", options.Filter, withPayload: false);
+        var sparse = Collection.SparseSearch(ctx.Sparse(SparseNear!.Vector), fetch, SparseNear.IndexName ?? "", options.Filter, withPayload: false, options.Cancellation);
         var fused = FuseLists(fusion, ToScored(dense, Collection.Metric.HigherIsBetter()), ToScored(sparse, true), k);
         return Hydrate(fused, static (r, v, s) =>
         {

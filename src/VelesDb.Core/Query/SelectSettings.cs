@@ -123,9 +123,10 @@ internal sealed class SelectSettings
         return s;
     }
 
-    /// <summary>The Core search options for these settings.</summary>
-    public SearchOptions Options(Filtering.Filter? filter) => new()
+    /// <summary>The Core search options for these settings, cancelled with the query.</summary>
+    public SearchOptions Options(Filtering.Filter? filter, CancellationToken cancellation) => new()
     {
+        Cancellation = cancellation,
         Filter = filter,
         Quality = Quality ?? SearchQuality.Balanced,
         EfSearch = EfSearch,

@@ -25,4 +25,11 @@ public sealed record SearchOptions
 
     /// <summary>Whether results carry payloads (default true).</summary>
     public bool WithPayload { get; init; } = true;
+
+    /// <summary>
+    /// Stops the search when cancelled: checked on entry, every few dozen HNSW expansions and every
+    /// few thousand rows of an exact scan, so a cancelled search ends within microseconds to a
+    /// millisecond and throws <see cref="OperationCanceledException"/>. Default: not cancellable.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
 }

@@ -30,6 +30,9 @@ namespace VelesDb.Core.Index.Hnsw;
 internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     where TSpace : struct, IVectorSpace
 {
+    /// <summary>Node expansions between two looks at a search's cancellation token (a power of two).</summary>
+    private const int CancellationCheckInterval = 64;
+
     private readonly int _dimension;
     private readonly int _m;
     private readonly int _m0;
@@ -160,8 +163,9 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
     }
 
     /// <inheritdoc />
-    public int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels)
+    public int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels, CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         var entry = _entryPoint;
         if (entry < 0 || k <= 0)
         {
@@ -182,7 +186,7 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
         var candidates = RentHeap(false);
         try
         {
-            SearchLayer(q, current, currentDistance, Math.Max(ef, k), 0, top, candidates, accept, locked: false);
+            SearchLayer(q, current, currentDistance, Math.Max(ef, k), 0, top, candidates, accept, locked: false, cancellation);
             while (top.Count > k)
             {
                 top.Pop();
@@ -498,8 +502,11 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
         return (current, currentDistance);
     }
 
-    /// <summary>Best-first search of one layer; leaves up to <paramref name="ef"/> results in <paramref name="top"/>.</summary>
-    private void SearchLayer(ReadOnlySpan<float> q, int entry, float entryDistance, int ef, int level, NodeHeap top, NodeHeap candidates, Func<int, bool>? accept, bool locked)
+    /// <summary>
+    /// Best-first search of one layer; leaves up to <paramref name="ef"/> results in <paramref name="top"/>.
+    /// Looks at <paramref name="cancellation"/> every <see cref="CancellationCheckInterval"/> expansions.
+    /// </summary>
+    private void SearchLayer(ReadOnlySpan<float> q, int entry, float entryDistance, int ef, int level, NodeHeap top, NodeHeap candidates, Func<int, bool>? accept, bool locked, CancellationToken cancellation = default)
     {
         top.Clear();
         candidates.Clear();
@@ -516,12 +523,18 @@ internal sealed unsafe partial class HnswIndex<TSpace> : IVectorIndex
             }
 
             Span<int> copy = stackalloc int[_m0];
+            var expansions = 0;
             while (candidates.Count > 0)
             {
                 var (distance, node) = candidates.Pop();
                 if (distance > bound && top.Count >= ef)
                 {
                     break;
+                }
+
+                if ((++expansions & (CancellationCheckInterval - 1)) == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
                 }
 
                 // Queries run without concurrent inserts and read the links in place; an insert

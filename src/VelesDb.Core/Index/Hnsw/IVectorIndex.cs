@@ -32,9 +32,10 @@ internal interface IVectorIndex : IDisposable
 
     /// <summary>
     /// Up to <paramref name="k"/> labels closest to the query, ascending by ranking key, among
-    /// live nodes that <paramref name="accept"/> admits.
+    /// live nodes that <paramref name="accept"/> admits. Throws <see cref="OperationCanceledException"/>
+    /// when <paramref name="cancellation"/> is cancelled (checked every few dozen expansions).
     /// </summary>
-    int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels);
+    int Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept, Span<float> distances, Span<int> labels, CancellationToken cancellation = default);
 
     /// <summary>True when the graph changed since it was last saved.</summary>
     bool IsDirty { get; }
