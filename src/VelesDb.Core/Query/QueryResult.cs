@@ -68,3 +68,9 @@ public sealed record QueryOptions
     /// <summary>The deepest graph traversal a MATCH may run (default 10, at most 32).</summary>
     public int MaxTraversalDepth { get; init; } = 10;
 }
+
+/// <summary>The counters of a database's VelesQL plan cache (queries whose plan was reused or planned anew).</summary>
+/// <param name="Hits">Statements that reused a cached plan.</param>
+/// <param name="Misses">Statements parsed and planned because no current plan was cached (calls with the cache off are not counted).</param>
+/// <param name="Size">Plans cached now.</param>
+public readonly record struct PlanCacheStatistics(long Hits, long Misses, int Size);
