@@ -39,6 +39,7 @@ internal static partial class ServerApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
+        builder.Services.AddSingleton<Metrics.ServerMetrics>();
 
         var app = builder.Build();
         Configure(app);
@@ -56,10 +57,14 @@ internal static partial class ServerApp
 
         LogStarting(logger, settings.Host, settings.Port, settings.DataDir, settings.AuthEnabled);
 
+        // Request id, access log and request metrics outermost, so they see the final status of every
+        // response, error bodies included. Routing runs before the rate limit and authentication so
+        // their 429/401 answers are counted under the route template they were aimed at.
+        app.UseMiddleware<RequestLogging>();
         app.UseMiddleware<ErrorBodies>();
+        app.UseRouting();
         app.UseMiddleware<RateLimiting>();
         app.UseMiddleware<ApiKeyAuthentication>();
-        app.UseRouting();
         app.Use(static (context, next) =>
         {
             BodyLimit.Apply(context);
@@ -87,6 +92,7 @@ internal static partial class ServerApp
         QueryEndpoints.Map(routes);
         PointEndpoints.Map(routes);
         SearchEndpoints.Map(routes);
+        Metrics.MetricsEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>
