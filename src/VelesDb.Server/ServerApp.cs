@@ -41,6 +41,18 @@ internal static partial class ServerApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
         builder.Services.AddSingleton<Metrics.ServerMetrics>();
 
+        // OpenAPI document of the /v1 routes (the legacy unprefixed copies are left out), at /openapi/v1.json.
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "VelesDB REST API";
+                document.Info.Version = Version;
+                return Task.CompletedTask;
+            });
+        });
+
         var app = builder.Build();
         Configure(app);
         return app;
@@ -77,6 +89,7 @@ internal static partial class ServerApp
             return next(context);
         });
 
+        app.MapOpenApi("/openapi/{documentName}.json");
         MapRoutes(app.MapGroup("/v1"));
         MapRoutes(app.MapGroup(string.Empty).WithMetadata(LegacyRoute.Instance));
     }
