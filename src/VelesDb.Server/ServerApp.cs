@@ -24,7 +24,7 @@ internal static partial class ServerApp
 
         // Per-request framework chatter only at debug level and below.
         builder.Logging.AddFilter("Microsoft.AspNetCore", settings.LogLevel < LogLevel.Information ? settings.LogLevel : LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://{FormatHost(settings.Host)}:{settings.Port}");
+        ConfigureTransport(builder, settings);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DefaultBodyLimit);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -40,6 +40,7 @@ internal static partial class ServerApp
         builder.Services.AddSingleton<DatabaseHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
         builder.Services.AddSingleton<Metrics.ServerMetrics>();
+        AddCorsPolicy(builder.Services);
 
         // OpenAPI document of the /v1 routes (the legacy unprefixed copies are left out), at /openapi/v1.json.
         builder.Services.AddOpenApi("v1", o =>
@@ -67,14 +68,27 @@ internal static partial class ServerApp
             LogOpenBind(logger, settings.Host);
         }
 
+        if (settings.TlsEnabled)
+        {
+            LogTls(logger, settings.TlsCert!);
+        }
+
+        if (settings.Cors.IsPermissive)
+        {
+            LogPermissiveCors(logger);
+        }
+
         LogStarting(logger, settings.Host, settings.Port, settings.DataDir, settings.AuthEnabled);
 
         // Request id, access log and request metrics outermost, so they see the final status of every
         // response, error bodies included. Routing runs before the rate limit and authentication so
-        // their 429/401 answers are counted under the route template they were aimed at.
+        // their 429/401 answers are counted under the route template they were aimed at. CORS comes
+        // before both: preflights are answered without a key and uncounted, and 401/429 carry the
+        // CORS headers so browser apps can read them.
         app.UseMiddleware<RequestLogging>();
         app.UseMiddleware<ErrorBodies>();
         app.UseRouting();
+        app.UseCors();
         app.UseMiddleware<RateLimiting>();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.Use(static (context, next) =>
