@@ -84,14 +84,22 @@ internal sealed class MetricsCollector : IDisposable
             return;
         }
 
-        var labels = new KeyValuePair<string, string>[tags.Length];
+        var labels = tags.Length == 0 ? [] : new KeyValuePair<string, string>[tags.Length];
         for (var i = 0; i < tags.Length; i++)
         {
             labels[i] = new(tags[i].Key, Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? string.Empty);
         }
 
-        Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var key = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+        string key;
+        if (labels.Length == 0)
+        {
+            key = string.Empty;
+        }
+        else
+        {
+            Array.Sort(labels, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            key = string.Join('\u0001', labels.Select(l => l.Key + "\u0002" + l.Value));
+        }
         if (instrument.IsObservable)
         {
             // Only during a scrape (RecordObservableInstruments runs the callbacks on the scraping thread).
