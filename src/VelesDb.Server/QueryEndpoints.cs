@@ -35,7 +35,7 @@ internal static class QueryEndpoints
             return ErrorMapping.VelesQl(e, body.Query!, "/query");
         }
 
-        metrics.QueryExecuted(result.StatementType);
+        metrics.QueryExecuted(result.StatementType, result.Elapsed);
 
         return result.IsAggregation ? AggregationAnswer(result) : RowsAnswer(result);
     }
@@ -51,7 +51,7 @@ internal static class QueryEndpoints
         try
         {
             var result = host.Database.ExecuteAggregate(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection });
-            metrics.QueryExecuted(result.StatementType);
+            metrics.QueryExecuted(result.StatementType, result.Elapsed);
             return AggregationAnswer(result);
         }
         catch (VelesDbException e)
@@ -71,7 +71,7 @@ internal static class QueryEndpoints
         try
         {
             var plan = host.Database.Explain(body.Query!, Parameters(body.Params), body.Analyze);
-            metrics.QueryExecuted("EXPLAIN");
+            metrics.QueryExecuted("EXPLAIN", null);
             return Results.Json(plan, ContractsJsonContext.Default.JsonObject);
         }
         catch (VelesDbException e)

@@ -175,6 +175,9 @@ public sealed class MetricsTests
         Assert.Equal(3, m["velesdb_queries_total"].Value("velesdb_queries_total"));
         Assert.Equal(2, m["velesdb_queries_by_type"].Value("velesdb_queries_by_type", ("type", "SELECT")));
         Assert.Equal(1, m["velesdb_queries_by_type"].Value("velesdb_queries_by_type", ("type", "EXPLAIN")));
+        Assert.Equal("histogram", m["velesdb_query_duration_seconds"].Type);
+        Assert.Equal(2, m["velesdb_query_duration_seconds"].Value("velesdb_query_duration_seconds_count"));
+        Assert.Equal(9, m["velesdb_query_duration_seconds"].Samples.Count(s => s.Name == "velesdb_query_duration_seconds_bucket"));
 
         Assert.Equal(2, m["velesdb_collections"].Value("velesdb_collections"));
         Assert.Equal(3, m["velesdb_documents_total"].Value("velesdb_documents_total"));

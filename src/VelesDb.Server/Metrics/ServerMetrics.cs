@@ -20,6 +20,8 @@ internal sealed class ServerMetrics : IDisposable
 
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    private static readonly double[] QueryBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
+
     private static readonly HashSet<string> KnownMethods = new(StringComparer.Ordinal) { "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS" };
 
     private readonly Meter _meter = new(MeterName, ServerApp.Version);
@@ -29,6 +31,7 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Counter<long> _queries;
     private readonly Counter<long> _queriesByType;
     private readonly Counter<long> _rateLimited;
+    private readonly Histogram<double> _queryDuration;
     private readonly MetricsCollector _collector;
 
     /// <summary>Creates the instruments; the observable ones read <paramref name="host"/>'s database at each scrape.</summary>
@@ -44,6 +47,12 @@ internal sealed class ServerMetrics : IDisposable
         _inFlight = _meter.CreateUpDownCounter<long>("velesdb_http_requests_in_flight", description: "HTTP requests being served now.");
         _queries = _meter.CreateCounter<long>("velesdb_queries_total", description: "VelesQL statements executed successfully (POST /query, /aggregate, /query/explain).");
         _queriesByType = _meter.CreateCounter<long>("velesdb_queries_by_type", description: "VelesQL statements executed successfully, by statement type.");
+        _queryDuration = _meter.CreateHistogram(
+            "velesdb_query_duration_seconds",
+            unit: "s",
+            description: "Seconds the engine took to run each successful VelesQL statement of POST /query and /aggregate.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = QueryBuckets });
         _rateLimited = _meter.CreateCounter<long>("velesdb_rate_limit_rejected_total", description: "Requests refused with 429 by the per-client rate limit.");
 
         _meter.CreateObservableGauge("velesdb_up", () => host.IsReady ? 1 : 0, description: "1 when the database is open and requests are served, else 0.");
@@ -89,8 +98,14 @@ internal sealed class ServerMetrics : IDisposable
 
     /// <summary>Counts a successfully executed VelesQL statement.</summary>
     /// <param name="statementType">The statement type, e.g. <c>SELECT</c>.</param>
-    public void QueryExecuted(string statementType)
+    /// <param name="elapsed">The engine's run time, or null when not measured (explain).</param>
+    public void QueryExecuted(string statementType, TimeSpan? elapsed)
     {
+        if (elapsed is { } time)
+        {
+            _queryDuration.Record(time.TotalSeconds);
+        }
+
         _queries.Add(1);
         _queriesByType.Add(1, new KeyValuePair<string, object?>("type", statementType));
     }
