@@ -18,7 +18,7 @@ internal static class QueryEndpoints
     }
 
     /// <summary>Runs any statement; aggregations answer with the aggregation shape.</summary>
-    public static IResult Query(QueryRequest body, DatabaseHost host, CancellationToken aborted)
+    public static IResult Query(QueryRequest body, DatabaseHost host, Metrics.ServerMetrics metrics, CancellationToken aborted)
     {
         if (MissingQuery(body.Query) is { } missing)
         {
@@ -35,11 +35,13 @@ internal static class QueryEndpoints
             return ErrorMapping.VelesQl(e, body.Query!, "/query");
         }
 
+        metrics.QueryExecuted(result.StatementType, result.Elapsed);
+
         return result.IsAggregation ? AggregationAnswer(result) : RowsAnswer(result);
     }
 
     /// <summary>Runs an aggregation query; anything else is refused with VELESQL_AGGREGATION_ERROR.</summary>
-    public static IResult Aggregate(QueryRequest body, DatabaseHost host, CancellationToken aborted)
+    public static IResult Aggregate(QueryRequest body, DatabaseHost host, Metrics.ServerMetrics metrics, CancellationToken aborted)
     {
         if (MissingQuery(body.Query) is { } missing)
         {
@@ -48,7 +50,9 @@ internal static class QueryEndpoints
 
         try
         {
-            return AggregationAnswer(host.Database.ExecuteAggregate(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection, Cancellation = aborted }));
+            var result = host.Database.ExecuteAggregate(body.Query!, Parameters(body.Params), new QueryOptions { Collection = body.Collection, Cancellation = aborted });
+            metrics.QueryExecuted(result.StatementType, result.Elapsed);
+            return AggregationAnswer(result);
         }
         catch (VelesDbException e)
         {
@@ -57,7 +61,7 @@ internal static class QueryEndpoints
     }
 
     /// <summary>Explains a query, and with <c>analyze</c> runs it too.</summary>
-    public static IResult Explain(ExplainRequest body, DatabaseHost host, CancellationToken aborted)
+    public static IResult Explain(ExplainRequest body, DatabaseHost host, Metrics.ServerMetrics metrics, CancellationToken aborted)
     {
         if (MissingQuery(body.Query) is { } missing)
         {
@@ -67,6 +71,7 @@ internal static class QueryEndpoints
         try
         {
             var plan = host.Database.Explain(body.Query!, Parameters(body.Params), body.Analyze, new QueryOptions { Cancellation = aborted });
+            metrics.QueryExecuted("EXPLAIN", null);
             return Results.Json(plan, ContractsJsonContext.Default.JsonObject);
         }
         catch (VelesDbException e)

@@ -21,11 +21,13 @@ internal sealed class RateLimiting
     private readonly int _limit;
     private readonly HashSet<IPAddress> _trustedProxies;
     private readonly TimeProvider _time;
+    private readonly Metrics.ServerMetrics _metrics;
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private long _nextPrune;
 
-    public RateLimiting(RequestDelegate next, ServerSettings settings, TimeProvider time)
+    public RateLimiting(RequestDelegate next, ServerSettings settings, TimeProvider time, Metrics.ServerMetrics metrics)
     {
+        _metrics = metrics;
         _next = next;
         _limit = settings.RateLimit;
         _trustedProxies = [.. settings.TrustedProxies.Select(Normalize)];
@@ -54,6 +56,7 @@ internal sealed class RateLimiting
             return _next(context);
         }
 
+        _metrics.RateLimited();
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         var text = seconds.ToString(CultureInfo.InvariantCulture);
         headers.RetryAfter = text;

@@ -24,7 +24,7 @@ internal static partial class ServerApp
 
         // Per-request framework chatter only at debug level and below.
         builder.Logging.AddFilter("Microsoft.AspNetCore", settings.LogLevel < LogLevel.Information ? settings.LogLevel : LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://{FormatHost(settings.Host)}:{settings.Port}");
+        ConfigureTransport(builder, settings);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DefaultBodyLimit);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -41,6 +41,20 @@ internal static partial class ServerApp
         builder.Services.AddSingleton<SearchDiagnostics>();
         builder.Services.AddSingleton(sp => new HeavyWorkLimiter(sp.GetRequiredService<ServerSettings>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseHost>());
+        builder.Services.AddSingleton<Metrics.ServerMetrics>();
+        AddCorsPolicy(builder.Services);
+
+        // OpenAPI document of the /v1 routes (the legacy unprefixed copies are left out), at /openapi/v1.json.
+        builder.Services.AddOpenApi("v1", o =>
+        {
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "VelesDB REST API";
+                document.Info.Version = Version;
+                return Task.CompletedTask;
+            });
+        });
 
         var app = builder.Build();
         Configure(app);
@@ -56,12 +70,29 @@ internal static partial class ServerApp
             LogOpenBind(logger, settings.Host);
         }
 
+        if (settings.TlsEnabled)
+        {
+            LogTls(logger, settings.TlsCert!);
+        }
+
+        if (settings.Cors.IsPermissive)
+        {
+            LogPermissiveCors(logger);
+        }
+
         LogStarting(logger, settings.Host, settings.Port, settings.DataDir, settings.AuthEnabled);
 
+        // Request id, access log and request metrics outermost, so they see the final status of every
+        // response, error bodies included. Routing runs before the rate limit and authentication so
+        // their 429/401 answers are counted under the route template they were aimed at. CORS comes
+        // before both: preflights are answered without a key and uncounted, and 401/429 carry the
+        // CORS headers so browser apps can read them.
+        app.UseMiddleware<RequestLogging>();
         app.UseMiddleware<ErrorBodies>();
+        app.UseRouting();
+        app.UseCors();
         app.UseMiddleware<RateLimiting>();
         app.UseMiddleware<ApiKeyAuthentication>();
-        app.UseRouting();
         app.Use(static (context, next) =>
         {
             BodyLimit.Apply(context);
@@ -75,6 +106,7 @@ internal static partial class ServerApp
         });
         app.UseMiddleware<HeavyWorkGate>();
 
+        app.MapOpenApi("/openapi/{documentName}.json");
         MapRoutes(app.MapGroup("/v1"));
         MapRoutes(app.MapGroup(string.Empty).WithMetadata(LegacyRoute.Instance));
     }
@@ -94,6 +126,7 @@ internal static partial class ServerApp
         MatchEndpoints.Map(routes);
         IngestEndpoints.Map(routes);
         AdminEndpoints.Map(routes);
+        Metrics.MetricsEndpoints.Map(routes);
     }
 
     private static string FormatHost(string host) =>

@@ -52,6 +52,18 @@ public sealed record ServerSettings
     /// <summary>How long shutdown waits for in-flight requests before flushing and exiting.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The CORS policy (<c>[cors]</c> section); the default allows any origin.</summary>
+    public CorsSettings Cors { get; init; } = new();
+
+    /// <summary>The PEM certificate (chain) served over HTTPS, or null for plain HTTP; set together with <see cref="TlsKey"/>.</summary>
+    public string? TlsCert { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCert"/>, or null for plain HTTP.</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>Whether the server listens with HTTPS.</summary>
+    public bool TlsEnabled => TlsCert is not null;
+
     /// <summary>The configuration file that was read, or null.</summary>
     public string? ConfigFile { get; init; }
 
@@ -74,7 +86,8 @@ public sealed record ServerSettings
     /// <summary>
     /// Merges the settings: flag &gt; environment &gt; file &gt; default. Flags are <c>--data-dir</c>
     /// (<c>-d</c>), <c>--host</c>, <c>--port</c> (<c>-p</c>), <c>--rate-limit</c>, <c>--config</c>
-    /// (<c>-c</c>), as <c>--flag value</c> or <c>--flag=value</c>; other arguments are left to the host.
+    /// (<c>-c</c>), <c>--tls-cert</c>, <c>--tls-key</c>, as <c>--flag value</c> or <c>--flag=value</c>;
+    /// other arguments are left to the host. The <c>[cors]</c> section is read from the file only.
     /// </summary>
     /// <param name="args">The command-line arguments.</param>
     /// <param name="environment">Reads an environment variable (null when unset).</param>
@@ -99,6 +112,10 @@ public sealed record ServerSettings
         var file = text is null ? new TomlTable() : ParseToml(text, configPath);
         var server = Table(file, "server", configPath);
         var auth = Table(file, "auth", configPath);
+        var tls = Table(file, "tls", configPath);
+        var tlsCert = Pick(flags.GetValueOrDefault("tls-cert"), Env(environment, "VELESDB_TLS_CERT"), TomlString(tls, "cert", configPath));
+        var tlsKey = Pick(flags.GetValueOrDefault("tls-key"), Env(environment, "VELESDB_TLS_KEY"), TomlString(tls, "key", configPath));
+        CheckTls(tlsCert, tlsKey, readFile);
 
         var settings = new ServerSettings
         {
@@ -135,6 +152,9 @@ public sealed record ServerSettings
                 30,
                 0,
                 86_400)),
+            Cors = ParseCors(Table(file, "cors", configPath), configPath),
+            TlsCert = tlsCert,
+            TlsKey = tlsKey,
             ConfigFile = text is null ? null : configPath,
         };
 
@@ -169,7 +189,80 @@ public sealed record ServerSettings
         ["--rate-limit"] = "rate-limit",
         ["--config"] = "config",
         ["-c"] = "config",
+        ["--tls-cert"] = "tls-cert",
+        ["--tls-key"] = "tls-key",
     };
+
+    private static void CheckTls(string? cert, string? key, Func<string, string?> readFile)
+    {
+        if (cert is null && key is null)
+        {
+            return;
+        }
+
+        if (key is null)
+        {
+            throw new SettingsException("A TLS certificate is set but the key is missing; pass --tls-key <key.pem> (or VELESDB_TLS_KEY, [tls] key), or drop the certificate for plain HTTP.");
+        }
+
+        if (cert is null)
+        {
+            throw new SettingsException("A TLS key is set but the certificate is missing; pass --tls-cert <cert.pem> (or VELESDB_TLS_CERT, [tls] cert), or drop the key for plain HTTP.");
+        }
+
+        if (readFile(cert) is null)
+        {
+            throw new SettingsException($"The TLS certificate file '{cert}' does not exist; give the path of a PEM certificate (chain).");
+        }
+
+        if (readFile(key) is null)
+        {
+            throw new SettingsException($"The TLS key file '{key}' does not exist; give the path of the PEM private key of the certificate.");
+        }
+    }
+
+    private static CorsSettings ParseCors(TomlTable cors, string path)
+    {
+        var defaults = new CorsSettings();
+        var origins = TomlStrings(cors, "allowed_origins", path) ?? defaults.AllowedOrigins;
+        foreach (var origin in origins)
+        {
+            if (origin != "*" && !IsOrigin(origin))
+            {
+                throw new SettingsException($"[cors] allowed_origins entry '{origin}' in {path} is not an origin; write scheme://host[:port] without a path, e.g. \"https://app.example.com\", or \"*\" for any origin.");
+            }
+        }
+
+        var methods = TomlStrings(cors, "allowed_methods", path)?.Select(m => m.ToUpperInvariant()).ToList() ?? defaults.AllowedMethods;
+        foreach (var method in methods)
+        {
+            if (method != "*" && (method.Length == 0 || !method.All(char.IsAsciiLetterUpper)))
+            {
+                throw new SettingsException($"[cors] allowed_methods entry '{method}' in {path} is not an HTTP method; list methods such as \"GET\", \"POST\".");
+            }
+        }
+
+        var settings = new CorsSettings
+        {
+            AllowedOrigins = origins,
+            AllowedMethods = methods,
+            AllowedHeaders = TomlStrings(cors, "allowed_headers", path) ?? defaults.AllowedHeaders,
+            AllowCredentials = TomlBool(cors, "allow_credentials", path) ?? false,
+            MaxAgeSecs = Number("[cors] max_age_secs", null, TomlInteger(cors, "max_age_secs", path), defaults.MaxAgeSecs, 0, 86_400 * 365),
+        };
+
+        if (settings.AllowCredentials && settings.IsPermissive)
+        {
+            throw new SettingsException($"[cors] allow_credentials = true in {path} needs explicit allowed_origins (browsers refuse credentials for \"*\"); list the origins, e.g. allowed_origins = [\"https://app.example.com\"].");
+        }
+
+        return settings;
+    }
+
+    private static bool IsOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.AbsolutePath == "/" && !text.EndsWith('/') && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0;
 
     private static Dictionary<string, string> ParseFlags(IReadOnlyList<string> args)
     {
@@ -300,10 +393,41 @@ public sealed record ServerSettings
         !table.TryGetValue(key, out var value) ? null
         : value as string ?? throw new SettingsException($"{key} in {path} must be a string, e.g. {key} = \"value\".");
 
+    private static List<string>? TomlStrings(TomlTable table, string key, string path) =>
+        !table.TryGetValue(key, out var value) ? null
+        : value is TomlArray array && array.All(v => v is string) ? [.. array.Cast<string>().Select(v => v.Trim())]
+        : throw new SettingsException($"{key} in {path} must be an array of strings, e.g. {key} = [\"value\"].");
+
+    private static bool? TomlBool(TomlTable table, string key, string path) =>
+        !table.TryGetValue(key, out var value) ? null
+        : value as bool? ?? throw new SettingsException($"{key} in {path} must be true or false.");
+
     private static long? TomlInteger(TomlTable table, string key, string path) =>
         !table.TryGetValue(key, out var value) ? null
         : value is long number ? number
         : throw new SettingsException($"{key} in {path} must be an integer, e.g. {key} = 8080.");
+}
+
+/// <summary>The CORS policy, from the <c>[cors]</c> section of the configuration file (REST spec §3.4).</summary>
+public sealed record CorsSettings
+{
+    /// <summary>The origins allowed; any <c>"*"</c> allows every origin (without credentials).</summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = ["*"];
+
+    /// <summary>The methods allowed when the origins are listed (a permissive policy allows any).</summary>
+    public IReadOnlyList<string> AllowedMethods { get; init; } = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
+    /// <summary>The request headers allowed; <c>"*"</c> allows any.</summary>
+    public IReadOnlyList<string> AllowedHeaders { get; init; } = ["*"];
+
+    /// <summary>Whether cookies and <c>Authorization</c> may be sent cross-origin (listed origins only).</summary>
+    public bool AllowCredentials { get; init; }
+
+    /// <summary>How long browsers may cache a preflight answer, in seconds.</summary>
+    public int MaxAgeSecs { get; init; } = 3600;
+
+    /// <summary>Whether any origin is allowed (an <c>"*"</c> among the origins).</summary>
+    public bool IsPermissive => AllowedOrigins.Contains("*");
 }
 
 /// <summary>An invalid server setting; the message says how to fix it.</summary>

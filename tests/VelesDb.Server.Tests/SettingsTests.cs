@@ -123,4 +123,89 @@ public class SettingsTests
         var e = Assert.Throws<SettingsException>(() => Load([], new() { ["VELESDB_TRUSTED_PROXIES"] = "proxy.local" }));
         Assert.Contains("not an IP address", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Cors_DefaultsArePermissive()
+    {
+        var cors = Load([]).Cors;
+        Assert.Equal(["*"], cors.AllowedOrigins);
+        Assert.True(cors.IsPermissive);
+        Assert.Equal(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"], cors.AllowedMethods);
+        Assert.Equal(["*"], cors.AllowedHeaders);
+        Assert.False(cors.AllowCredentials);
+        Assert.Equal(3600, cors.MaxAgeSecs);
+    }
+
+    [Fact]
+    public void Cors_IsReadFromTheFile()
+    {
+        var cors = Load([], files: new()
+        {
+            ["velesdb.toml"] = """
+                [cors]
+                allowed_origins = ["https://app.example.com", "http://localhost:3000"]
+                allowed_methods = ["get", "POST"]
+                allowed_headers = ["Content-Type", "Authorization"]
+                allow_credentials = true
+                max_age_secs = 600
+                """,
+        }).Cors;
+        Assert.Equal(["https://app.example.com", "http://localhost:3000"], cors.AllowedOrigins);
+        Assert.False(cors.IsPermissive);
+        Assert.Equal(["GET", "POST"], cors.AllowedMethods);
+        Assert.Equal(["Content-Type", "Authorization"], cors.AllowedHeaders);
+        Assert.True(cors.AllowCredentials);
+        Assert.Equal(600, cors.MaxAgeSecs);
+    }
+
+    [Theory]
+    [InlineData("allowed_origins = [\"app.example.com\"]", "is not an origin")]
+    [InlineData("allowed_origins = [\"https://app.example.com/path\"]", "is not an origin")]
+    [InlineData("allowed_origins = [\"ftp://files.example.com\"]", "is not an origin")]
+    [InlineData("allowed_origins = \"*\"", "must be an array of strings")]
+    [InlineData("allowed_methods = [\"GET POST\"]", "is not an HTTP method")]
+    [InlineData("allow_credentials = \"yes\"", "must be true or false")]
+    [InlineData("allow_credentials = true", "needs explicit allowed_origins")]
+    [InlineData("max_age_secs = -1", "out of range")]
+    public void Cors_InvalidValues_Fail(string line, string message)
+    {
+        var e = Assert.Throws<SettingsException>(() => Load([], files: new() { ["velesdb.toml"] = "[cors]\n" + line + "\n" }));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tls_FlagBeatsEnvBeatsFile_AndNeedsBothExistingFiles()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["velesdb.toml"] = "[tls]\ncert = \"file.crt\"\nkey = \"file.key\"\n",
+            ["file.crt"] = "c",
+            ["file.key"] = "k",
+            ["env.crt"] = "c",
+            ["env.key"] = "k",
+            ["flag.crt"] = "c",
+            ["flag.key"] = "k",
+        };
+        var none = Load([]);
+        Assert.False(none.TlsEnabled);
+        Assert.Null(none.TlsKey);
+
+        var fromFile = Load([], files: files);
+        Assert.True(fromFile.TlsEnabled);
+        Assert.Equal(("file.crt", "file.key"), (fromFile.TlsCert, fromFile.TlsKey));
+        var env = new Dictionary<string, string> { ["VELESDB_TLS_CERT"] = "env.crt", ["VELESDB_TLS_KEY"] = "env.key" };
+        var fromEnv = Load([], env, files);
+        Assert.Equal(("env.crt", "env.key"), (fromEnv.TlsCert, fromEnv.TlsKey));
+        var fromFlags = Load(["--tls-cert", "flag.crt", "--tls-key=flag.key"], env, files);
+        Assert.Equal(("flag.crt", "flag.key"), (fromFlags.TlsCert, fromFlags.TlsKey));
+
+        var noKey = Assert.Throws<SettingsException>(() => Load(["--tls-cert", "flag.crt"], files: new() { ["flag.crt"] = "c" }));
+        Assert.StartsWith("A TLS certificate is set but the key is missing; pass --tls-key", noKey.Message, StringComparison.Ordinal);
+        var noCert = Assert.Throws<SettingsException>(() => Load([], new() { ["VELESDB_TLS_KEY"] = "env.key" }, files: new() { ["env.key"] = "k" }));
+        Assert.StartsWith("A TLS key is set but the certificate is missing; pass --tls-cert", noCert.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<SettingsException>(() => Load(["--tls-cert", "gone.crt", "--tls-key", "flag.key"], files: files));
+        Assert.Equal("The TLS certificate file 'gone.crt' does not exist; give the path of a PEM certificate (chain).", missing.Message);
+        var missingKey = Assert.Throws<SettingsException>(() => Load(["--tls-cert", "flag.crt", "--tls-key", "gone.key"], files: files));
+        Assert.Equal("The TLS key file 'gone.key' does not exist; give the path of the PEM private key of the certificate.", missingKey.Message);
+    }
 }

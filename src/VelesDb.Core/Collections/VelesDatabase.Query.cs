@@ -8,6 +8,9 @@ public sealed partial class VelesDatabase
 
     private QueryEngine Engine => LazyInitializer.EnsureInitialized(ref _queryEngine, () => new QueryEngine(this));
 
+    /// <summary>The VelesQL plan cache counters (hits, misses, cached plans) since the database was opened.</summary>
+    public PlanCacheStatistics PlanCache => Volatile.Read(ref _queryEngine)?.Statistics ?? default;
+
     /// <summary>
     /// Runs one VelesQL statement (<c>LET* statement [;]</c>). Parameters are bound by name
     /// (<c>$q</c> reads <c>parameters["q"]</c>), never spliced into the text; values may be strings,

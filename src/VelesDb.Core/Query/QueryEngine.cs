@@ -20,8 +20,14 @@ internal sealed class QueryEngine(VelesDatabase database)
 
     private readonly ConcurrentDictionary<string, CachedPlan> _plans = new(StringComparer.Ordinal);
 
+    private long _hits;
+    private long _misses;
+
     /// <summary>Number of cached plans.</summary>
     public int CachedPlans => _plans.Count;
+
+    /// <summary>The plan cache counters since the engine was created.</summary>
+    public PlanCacheStatistics Statistics => new(Interlocked.Read(ref _hits), Interlocked.Read(ref _misses), _plans.Count);
 
     /// <summary>Runs one statement.</summary>
     public QueryResult Execute(string text, IReadOnlyDictionary<string, object?>? parameters, QueryOptions options, bool aggregateOnly = false, bool matchOnly = false)
@@ -89,10 +95,16 @@ internal sealed class QueryEngine(VelesDatabase database)
         {
             cached.Reuse();
             hit = true;
+            Interlocked.Increment(ref _hits);
             return cached;
         }
 
         hit = false;
+        if (options.UsePlanCache)
+        {
+            Interlocked.Increment(ref _misses);
+        }
+
         QueryAst query;
         try
         {

@@ -112,3 +112,9 @@ public sealed record QueryOptions
     /// </summary>
     public double? MatchThreshold { get; init; }
 }
+
+/// <summary>The counters of a database's VelesQL plan cache (queries whose plan was reused or planned anew).</summary>
+/// <param name="Hits">Statements that reused a cached plan.</param>
+/// <param name="Misses">Statements parsed and planned because no current plan was cached (calls with the cache off are not counted).</param>
+/// <param name="Size">Plans cached now.</param>
+public readonly record struct PlanCacheStatistics(long Hits, long Misses, int Size);

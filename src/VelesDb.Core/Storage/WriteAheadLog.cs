@@ -219,9 +219,11 @@ internal sealed class WriteAheadLog : IDisposable
             }
 
             Exception? error = null;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 RandomAccess.FlushToDisk(_handle);
+                Diagnostics.CoreMetrics.WalFsyncSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

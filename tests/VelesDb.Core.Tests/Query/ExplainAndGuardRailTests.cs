@@ -56,6 +56,22 @@ public sealed class ExplainAndGuardRailTests : IDisposable
     }
 
     [Fact]
+    public void PlanCache_CountsHitsMissesAndSize()
+    {
+        Assert.Equal(default, _db.PlanCache);
+        const string q = "SELECT * FROM docs WHERE lang = 'en' LIMIT 2";
+        _db.Execute(q);
+        _db.Execute(q);
+        _db.Execute(q);
+        _db.Execute("SELECT * FROM docs LIMIT 1", options: new QueryOptions { UsePlanCache = false });
+        Assert.Equal(new PlanCacheStatistics(Hits: 2, Misses: 1, Size: 1), _db.PlanCache);
+
+        _db.GetCollection("docs").Upsert(Point.WithJson(98, [1, 0], """{"lang":"de"}"""));
+        _db.Execute(q);
+        Assert.Equal(new PlanCacheStatistics(Hits: 2, Misses: 2, Size: 1), _db.PlanCache);
+    }
+
+    [Fact]
     public void ExplainAnalyze_RunsTheQuery()
     {
         var plan = _db.Explain("SELECT * FROM docs WHERE lang = 'en' LIMIT 7", analyze: true);

@@ -28,6 +28,46 @@ public class WriteAheadLogTests
     }
 
     [Fact]
+    public void WaitDurable_RecordsEachFsyncOnTheEngineMeter()
+    {
+        using var dir = new TempDirectory();
+        var thread = Environment.CurrentManagedThreadId;
+        var seconds = new List<double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Diagnostics.CoreMetrics.MeterName && instrument.Name == "velesdb_wal_fsync_duration_seconds")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            // Other test classes fsync in parallel on their own threads; count this thread's only.
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                seconds.Add(value);
+            }
+        });
+        listener.Start();
+
+        using (var wal = WriteAheadLog.CreateEmpty(dir.Path, 1, DurabilityMode.Fsync))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                wal.WaitDurable(wal.Append(WalRecordType.Upsert, new byte[8]));
+            }
+
+            // Already durable: no fsync.
+            wal.WaitDurable(3);
+        }
+
+        // One fsync per new record; the fourth wait and Close find everything durable already.
+        Assert.Equal(3, seconds.Count);
+        Assert.All(seconds, s => Assert.True(s >= 0));
+    }
+
+    [Fact]
     public void Scan_SkipsRecordsBelowCheckpointLsn()
     {
         using var dir = new TempDirectory();
