@@ -56,6 +56,9 @@ public sealed record DiagnosticsResponse(bool HasVectors, bool SearchReady, bool
 /// <param name="CompactedEntries">The index tombstones (deleted or replaced points) the rebuild dropped.</param>
 public sealed record IndexRebuiltResponse(string Message, string Collection, long CompactedEntries);
 
+/// <summary>Answer of <c>POST {n}/locality/reorder</c>: the spec's message and collection, plus the nodes renumbered.</summary>
+public sealed record LocalityReorderedResponse(string Message, string Collection, long ReorderedNodes);
+
 /// <summary>The body of <c>POST /collections/{name}/compact</c>.</summary>
 /// <param name="Message">Always <c>Storage compacted</c>.</param>
 /// <param name="Collection">The collection name.</param>

@@ -78,6 +78,7 @@ namespace VelesDb.Contracts;
 [JsonSerializable(typeof(FlushResponse))]
 [JsonSerializable(typeof(DiagnosticsResponse))]
 [JsonSerializable(typeof(IndexRebuiltResponse))]
+[JsonSerializable(typeof(LocalityReorderedResponse))]
 [JsonSerializable(typeof(CompactResponse))]
 [JsonSerializable(typeof(SanityResponse))]
 [JsonSerializable(typeof(CollectionStatsResponse))]

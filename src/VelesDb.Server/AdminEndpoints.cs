@@ -5,8 +5,8 @@ using VelesDb.Core.Errors;
 namespace VelesDb.Server;
 
 /// <summary>
-/// Collection administration (REST spec §2.2 #10–19): emptiness, configuration, sanity,
-/// flush, statistics, diagnostics, index rebuild/vacuum and storage compaction. Each handler
+/// Collection administration (REST spec §2.2 #10–20): emptiness, configuration, sanity,
+/// flush, statistics, diagnostics, index rebuild/vacuum, storage compaction and locality reordering. Each handler
 /// resolves the collection, calls one Core member and maps the result.
 /// </summary>
 internal static class AdminEndpoints
@@ -24,6 +24,7 @@ internal static class AdminEndpoints
         routes.MapPost("/collections/{name}/index/rebuild", (string name, DatabaseHost host) => Rebuild(name, host, "Index rebuilt")).AsHeavyWork();
         routes.MapPost("/collections/{name}/vacuum", (string name, DatabaseHost host) => Rebuild(name, host, "Index vacuumed")).AsHeavyWork();
         routes.MapPost("/collections/{name}/compact", Compact).AsHeavyWork();
+        routes.MapPost("/collections/{name}/locality/reorder", ReorderLocality).AsHeavyWork();
         IndexEndpoints.Map(routes);
         GuardRailEndpoints.Map(routes);
     }
@@ -154,6 +155,15 @@ internal static class AdminEndpoints
             var dropped = c.RebuildIndex();
             return Results.Json(new IndexRebuiltResponse(message, c.Name, dropped), ContractsJsonContext.Default.IndexRebuiltResponse);
         });
+
+    /// <summary>Renumbers the vector index's nodes in breadth-first order for memory locality.</summary>
+    public static IResult ReorderLocality(string name, DatabaseHost host) =>
+        With(name, host, c => c.HasVectors
+            ? Results.Json(new LocalityReorderedResponse("Locality reordered", c.Name, c.ReorderForLocality()), ContractsJsonContext.Default.LocalityReorderedResponse)
+            : ErrorMapping.Flat(
+                StatusCodes.Status400BadRequest,
+                $"Collection '{c.Name}' has no vector index to reorder (it stores no vectors); locality reordering applies to collections with vectors.",
+                VelesDbException.Format(VelesDbErrorCode.SearchNotSupported)));
 
     /// <summary>Compacts the collection's storage and reports the bytes reclaimed.</summary>
     public static IResult Compact(string name, DatabaseHost host) =>

@@ -176,6 +176,31 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
         await AssertMissing(Post("/v1/collections/nope/compact"));
     }
 
+    [Fact]
+    public async Task LocalityReorder_RenumbersTheIndex_AndKeepsTheResults()
+    {
+        var c = _db.CreateCollection("docs", 4);
+        c.Upsert([.. Enumerable.Range(1, 500).Select(i => new Point((ulong)i, new[] { MathF.Sin(i), MathF.Cos(i), i % 7, (i * 13) % 11 }))]);
+        float[] q = [0.3f, -0.2f, 3, 5];
+        var before = c.Search(q, 10).Select(h => h.Id).ToList();
+
+        var (status, body, _) = await Post("/v1/collections/docs/locality/reorder");
+        Assert.Equal(200, status);
+        var moved = (long)body!["reordered_nodes"]!;
+        Assert.True(moved > 0, $"moved {moved}");
+        AssertJson($$"""{"message":"Locality reordered","collection":"docs","reordered_nodes":{{moved}}}""", body);
+        Assert.Equal(before, c.Search(q, 10).Select(h => h.Id).ToList());
+
+        // The order now holds: nothing moves the second time (legacy path too).
+        AssertJson("""{"message":"Locality reordered","collection":"docs","reordered_nodes":0}""", (await Post("/collections/docs/locality/reorder")).Body);
+        await AssertMissing(Post("/v1/collections/nope/locality/reorder"));
+
+        _db.CreateMetadataCollection("facts");
+        var (noVectors, error, _) = await Post("/v1/collections/facts/locality/reorder");
+        Assert.Equal(400, noVectors);
+        Assert.Equal("VELES-015", (string)error!["code"]!);
+    }
+
     private long DirectoryBytes(string name) =>
         new DirectoryInfo(Path.Combine(_factory.DataDir, name)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

@@ -179,6 +179,34 @@ public sealed partial class Collection
         }
     }
 
+    /// <summary>
+    /// Renumbers the vector index's nodes in breadth-first order from its entry point, so nodes a
+    /// search visits together sit next to each other in memory (fewer cache and TLB misses on large
+    /// collections), then saves the graph. The graph's links, the results and the stored points do
+    /// not change. Returns how many nodes moved: 0 without a vector index or when the order already
+    /// holds.
+    /// </summary>
+    public int ReorderForLocality()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            if (_index is null)
+            {
+                return 0;
+            }
+
+            var moved = _index.ReorderForLocality();
+            SaveIndexLocked();
+            return moved;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
     /// <summary>Drops the index and its graph file and builds a new one over the live rows.</summary>
     private void ReindexLocked()
     {

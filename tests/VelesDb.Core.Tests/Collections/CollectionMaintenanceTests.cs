@@ -1,4 +1,6 @@
 using VelesDb.Core.Collections;
+using VelesDb.Core.Distance;
+using VelesDb.Core.Search;
 
 namespace VelesDb.Core.Tests.Collections;
 
@@ -95,5 +97,46 @@ public class CollectionMaintenanceTests
         db.Execute("ANALYZE c");
         Assert.NotSame(stats, c.LastStats);
         Assert.Equal(stats with { AnalyzedAt = c.LastStats!.AnalyzedAt, Fields = c.LastStats.Fields, Indexes = c.LastStats.Indexes }, c.LastStats);
+    }
+
+    [Theory]
+    [InlineData(StorageMode.Full)]
+    [InlineData(StorageMode.SQ8)]
+    public void ReorderForLocality_KeepsEveryResult_AcrossAReopen_AndIsIdempotent(StorageMode storage)
+    {
+        const int dim = 16;
+        using var dir = new TempDirectory();
+        var queries = Enumerable.Range(0, 40).Select(i => TestData.Vector(dim, 100_000 + i)).ToArray();
+        var options = new SearchOptions { EfSearch = 64, WithPayload = false };
+        List<(ulong, float)>[] before;
+        using (var db = VelesDatabase.Open(dir.Path))
+        {
+            var c = db.CreateCollection("c", dim, DistanceMetric.Cosine, storage);
+            c.Upsert([.. Enumerable.Range(1, 3000).Select(i => TestData.Point((ulong)i, dim))]);
+            c.Delete([.. Enumerable.Range(1, 300).Select(i => (ulong)(i * 7))]);
+            before = [.. queries.Select(q => c.Search(q, 10, options).Select(h => (h.Id, h.Score)).ToList())];
+
+            var moved = c.ReorderForLocality();
+            Assert.True(moved > 1000, $"moved {moved}");
+            Assert.Empty(c.CheckIndexIntegrity());
+            for (var i = 0; i < queries.Length; i++)
+            {
+                Assert.Equal(before[i], c.Search(queries[i], 10, options).Select(h => (h.Id, h.Score)).ToList());
+            }
+
+            // Breadth-first order renumbered in place is its own breadth-first order.
+            Assert.Equal(0, c.ReorderForLocality());
+            Assert.Equal(0, db.CreateMetadataCollection("m").ReorderForLocality());
+        }
+
+        using var reopened = VelesDatabase.Open(dir.Path);
+        var r = reopened.GetCollection("c");
+        Assert.Empty(r.CheckIndexIntegrity());
+        for (var i = 0; i < queries.Length; i++)
+        {
+            Assert.Equal(before[i], r.Search(queries[i], 10, options).Select(h => (h.Id, h.Score)).ToList());
+        }
+
+        Assert.Equal(0, r.ReorderForLocality());
     }
 }

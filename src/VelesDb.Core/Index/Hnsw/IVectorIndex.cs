@@ -49,6 +49,14 @@ internal interface IVectorIndex : IDisposable
     /// <summary>Writes the graph atomically.</summary>
     void Save(string path);
 
+    /// <summary>
+    /// Renumbers the nodes in breadth-first order over layer 0 from the entry point, so nodes a
+    /// search visits together sit next to each other in memory; the graph, labels and results are
+    /// unchanged. Needs exclusive access (no concurrent search or insert). Returns how many nodes
+    /// moved.
+    /// </summary>
+    int ReorderForLocality();
+
     /// <summary>Problems found in the graph structure (empty when sound).</summary>
     IReadOnlyList<string> CheckIntegrity();
 }
