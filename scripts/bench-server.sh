@@ -89,6 +89,7 @@ run() { # name, connections, wrk args...
 
 echo "| route | connections | requests/s | p50 | p99 |"
 echo "|---|---|---|---|---|"
+run "GET /v1/health" 1 "$BASE/v1/health"
 run "GET /v1/health" 16 "$BASE/v1/health"
 run "POST points (1 point, 384-d)" 16 -s "$WORK/upsert.lua" "$BASE"
 run "POST search top_k 10" 1 -s "$WORK/search.lua" "$BASE"
