@@ -36,7 +36,7 @@ internal sealed partial class DatabaseHost : IHostedService, IDisposable
     public VelesDatabase Database => Volatile.Read(ref _database) ?? throw new DatabaseNotReadyException();
 
     /// <summary>Starts opening the database in the background; a failure stops the server.</summary>
-    /// <remarks>The flush is hooked on <c>ApplicationStopped</c>, which fires after Kestrel has drained requests.</remarks>
+    /// <remarks>The flush and close are hooked on <c>ApplicationStopped</c>, which fires after Kestrel has drained requests.</remarks>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _lifetime.ApplicationStopped.Register(FlushAll);
@@ -125,6 +125,11 @@ internal sealed partial class DatabaseHost : IHostedService, IDisposable
                 LogFlushFailed(_logger, e);
             }
         }
+
+        // Close now, not when the container is disposed: the host's stop returns only after the
+        // ApplicationStopped callbacks, so whoever stopped it (a test host, a supervisor restarting
+        // in-process) can open the directory again at once.
+        Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opening the database in {DataDir}")]
