@@ -5,28 +5,10 @@ using VelesDb.Core.Index.Hnsw;
 
 namespace VelesDb.Server.Tests;
 
-public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
+public sealed class AdminEndpointsTests : ServerTest
 {
-    private readonly ServerFactory _factory = new();
-    private HttpClient _client = null!;
-    private VelesDatabase _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
     private Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> Post(string path) =>
-        Http.PostJsonAsync(_client, path, new { });
+        Http.PostJsonAsync(Client, path, new { });
 
     private static void AssertJson(string expected, JsonNode? actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), actual?.ToJsonString());
@@ -41,7 +23,7 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
     /// <summary>Three points, then 1 deleted and 2 replaced by a different vector: 2 index tombstones of 4 nodes.</summary>
     private Collection SeedWithTombstones()
     {
-        var c = _db.CreateCollection("docs", 2);
+        var c = Db.CreateCollection("docs", 2);
         c.Upsert([Point.WithJson(1, [1f, 0f], """{"a":1}"""), Point.WithJson(2, [0f, 1f], """{"a":2}"""), Point.WithJson(3, [1f, 1f], """{"a":3}""")]);
         c.Delete(1);
         c.Upsert(Point.WithJson(2, [0.5f, 1f], """{"a":22}"""));
@@ -51,67 +33,67 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Empty_ReportsWhetherTheCollectionHasPoints()
     {
-        var c = _db.CreateCollection("docs", 2);
-        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/empty");
+        var c = Db.CreateCollection("docs", 2);
+        var (status, body, _) = await Http.GetAsync(Client, "/v1/collections/docs/empty");
         Assert.Equal(200, status);
         AssertJson("""{"is_empty":true}""", body);
 
         c.Upsert(Point.WithJson(1, [1f, 0f], "{}"));
-        AssertJson("""{"is_empty":false}""", (await Http.GetAsync(_client, "/collections/docs/empty")).Body);
-        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/empty"));
+        AssertJson("""{"is_empty":false}""", (await Http.GetAsync(Client, "/collections/docs/empty")).Body);
+        await AssertMissing(Http.GetAsync(Client, "/v1/collections/nope/empty"));
     }
 
     [Fact]
     public async Task Config_VectorGraphAndMetadata_UseLowerCasedEnumNames()
     {
-        _db.CreateCollection("docs", 3, DistanceMetric.DotProduct, StorageMode.SQ8, new HnswParameters(12, 150));
-        _db.CreateGraphCollection("kg");
-        _db.CreateMetadataCollection("facts");
+        Db.CreateCollection("docs", 3, DistanceMetric.DotProduct, StorageMode.SQ8, new HnswParameters(12, 150));
+        Db.CreateGraphCollection("kg");
+        Db.CreateMetadataCollection("facts");
 
-        var (status, docs, _) = await Http.GetAsync(_client, "/v1/collections/docs/config");
+        var (status, docs, _) = await Http.GetAsync(Client, "/v1/collections/docs/config");
         Assert.Equal(200, status);
         AssertJson("""{"name":"docs","dimension":3,"metric":"dotproduct","storage_mode":"sq8","point_count":0,"metadata_only":false,"schema_version":1,"hnsw_params":{"m":12,"ef_construction":150}}""", docs);
 
         AssertJson(
             """{"name":"kg","dimension":0,"metric":"cosine","storage_mode":"full","point_count":0,"metadata_only":false,"schema_version":1,"graph_schema":{"schemaless":true,"node_types":[],"edge_types":[]}}""",
-            (await Http.GetAsync(_client, "/v1/collections/kg/config")).Body);
+            (await Http.GetAsync(Client, "/v1/collections/kg/config")).Body);
         AssertJson(
             """{"name":"facts","dimension":0,"metric":"cosine","storage_mode":"full","point_count":0,"metadata_only":true,"schema_version":1}""",
-            (await Http.GetAsync(_client, "/v1/collections/facts/config")).Body);
-        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/config"));
+            (await Http.GetAsync(Client, "/v1/collections/facts/config")).Body);
+        await AssertMissing(Http.GetAsync(Client, "/v1/collections/nope/config"));
     }
 
     [Fact]
     public async Task Flush_CheckpointsAndNamesTheCollection()
     {
-        var c = _db.CreateCollection("docs", 2);
+        var c = Db.CreateCollection("docs", 2);
         c.Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
-        Assert.True(new FileInfo(Path.Combine(_factory.DataDir, "docs", "wal.log")).Length > 32);
+        Assert.True(new FileInfo(Path.Combine(Factory.DataDir, "docs", "wal.log")).Length > 32);
 
         var (status, body, _) = await Post("/v1/collections/docs/flush");
         Assert.Equal(200, status);
         AssertJson("""{"message":"Flushed successfully","collection":"docs"}""", body);
 
         // The write was in the WAL only; a checkpoint leaves the WAL at its 32-byte header.
-        Assert.Equal(32, new FileInfo(Path.Combine(_factory.DataDir, "docs", "wal.log")).Length);
+        Assert.Equal(32, new FileInfo(Path.Combine(Factory.DataDir, "docs", "wal.log")).Length);
         await AssertMissing(Post("/v1/collections/nope/flush"));
     }
 
     [Fact]
     public async Task Diagnostics_FollowsTheIndexHealth()
     {
-        _db.CreateCollection("fresh", 2);
-        _db.CreateMetadataCollection("facts");
+        Db.CreateCollection("fresh", 2);
+        Db.CreateMetadataCollection("facts");
         SeedWithTombstones();
 
         AssertJson(
             """{"has_vectors":false,"search_ready":false,"dimension_configured":true,"point_count":0,"index_health":"empty","index_health_detail":"The collection has no points yet; upsert points to build the index."}""",
-            (await Http.GetAsync(_client, "/v1/collections/fresh/diagnostics")).Body);
+            (await Http.GetAsync(Client, "/v1/collections/fresh/diagnostics")).Body);
         AssertJson(
             """{"has_vectors":false,"search_ready":false,"dimension_configured":false,"point_count":0,"index_health":"unknown","index_health_detail":"The collection stores no vectors, so it has no vector index."}""",
-            (await Http.GetAsync(_client, "/v1/collections/facts/diagnostics")).Body);
+            (await Http.GetAsync(Client, "/v1/collections/facts/diagnostics")).Body);
 
-        var (status, docs, _) = await Http.GetAsync(_client, "/v1/collections/docs/diagnostics");
+        var (status, docs, _) = await Http.GetAsync(Client, "/v1/collections/docs/diagnostics");
         Assert.Equal(200, status);
         Assert.Equal("needs_rebuild", (string)docs!["index_health"]!);
         Assert.Equal(2, (long)docs["point_count"]!);
@@ -120,8 +102,8 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, (await Post("/v1/collections/docs/index/rebuild")).Status);
         AssertJson(
             """{"has_vectors":true,"search_ready":true,"dimension_configured":true,"point_count":2,"index_health":"healthy"}""",
-            (await Http.GetAsync(_client, "/v1/collections/docs/diagnostics")).Body);
-        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/diagnostics"));
+            (await Http.GetAsync(Client, "/v1/collections/docs/diagnostics")).Body);
+        await AssertMissing(Http.GetAsync(Client, "/v1/collections/nope/diagnostics"));
     }
 
     [Theory]
@@ -144,7 +126,7 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Rebuild_WithoutVectors_Is400WithACode()
     {
-        _db.CreateMetadataCollection("facts");
+        Db.CreateMetadataCollection("facts");
         var (status, body, _) = await Post("/v1/collections/facts/index/rebuild");
         Assert.Equal(400, status);
         Assert.Equal("VELES-015", (string)body!["code"]!);
@@ -154,7 +136,7 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Compact_ReportsTheBytesTheFilesShrankBy()
     {
-        var c = _db.CreateCollection("docs", 2);
+        var c = Db.CreateCollection("docs", 2);
         var big = new string('x', 1000);
         c.Upsert([.. Enumerable.Range(1, 20).Select(i => Point.WithJson((ulong)i, [i, 1f], $$"""{"text":"{{big}}"}"""))]);
         c.FlushFull();
@@ -179,7 +161,7 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task LocalityReorder_RenumbersTheIndex_AndKeepsTheResults()
     {
-        var c = _db.CreateCollection("docs", 4);
+        var c = Db.CreateCollection("docs", 4);
         c.Upsert([.. Enumerable.Range(1, 500).Select(i => new Point((ulong)i, new[] { MathF.Sin(i), MathF.Cos(i), i % 7, (i * 13) % 11 }))]);
         float[] q = [0.3f, -0.2f, 3, 5];
         var before = c.Search(q, 10).Select(h => h.Id).ToList();
@@ -195,22 +177,22 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
         AssertJson("""{"message":"Locality reordered","collection":"docs","reordered_nodes":0}""", (await Post("/collections/docs/locality/reorder")).Body);
         await AssertMissing(Post("/v1/collections/nope/locality/reorder"));
 
-        _db.CreateMetadataCollection("facts");
+        Db.CreateMetadataCollection("facts");
         var (noVectors, error, _) = await Post("/v1/collections/facts/locality/reorder");
         Assert.Equal(400, noVectors);
         Assert.Equal("VELES-015", (string)error!["code"]!);
     }
 
     private long DirectoryBytes(string name) =>
-        new DirectoryInfo(Path.Combine(_factory.DataDir, name)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        new DirectoryInfo(Path.Combine(Factory.DataDir, name)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     [Fact]
     public async Task Analyze_ThenStats_ReportTheSameStatistics()
     {
-        var c = _db.CreateCollection("docs", 2);
+        var c = Db.CreateCollection("docs", 2);
         c.Upsert([Point.WithJson(1, [1f, 0f], """{"lang":"en","n":1}"""), Point.WithJson(2, [0f, 1f], """{"lang":"fr","n":2}"""), Point.WithJson(3, [1f, 1f], """{"lang":null,"n":3}""")]);
 
-        var (missing, missingBody, _) = await Http.GetAsync(_client, "/v1/collections/docs/stats");
+        var (missing, missingBody, _) = await Http.GetAsync(Client, "/v1/collections/docs/stats");
         Assert.Equal(404, missing);
         AssertJson("""{"error":"No stats for 'docs'. Run POST /collections/docs/analyze first.","code":"VELES-STATS-NOT-FOUND"}""", missingBody);
 
@@ -237,23 +219,23 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
             """,
             body);
 
-        var (statsStatus, stats, _) = await Http.GetAsync(_client, "/collections/docs/stats");
+        var (statsStatus, stats, _) = await Http.GetAsync(Client, "/collections/docs/stats");
         Assert.Equal(200, statsStatus);
         Assert.Equal(analyzed, (long)stats!["last_analyzed_epoch_ms"]!);
         Assert.Equal(57, (long)stats["payload_size_bytes"]!);
 
         await AssertMissing(Post("/v1/collections/nope/analyze"));
-        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/stats"));
+        await AssertMissing(Http.GetAsync(Client, "/v1/collections/nope/stats"));
     }
 
     [Fact]
     public async Task Stats_AfterAVelesQlAnalyze_AreTheSameCoreResult()
     {
-        var c = _db.CreateCollection("docs", 2);
+        var c = Db.CreateCollection("docs", 2);
         c.Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
-        _db.Execute("ANALYZE docs");
+        Db.Execute("ANALYZE docs");
 
-        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/stats");
+        var (status, body, _) = await Http.GetAsync(Client, "/v1/collections/docs/stats");
         Assert.Equal(200, status);
         Assert.Equal(c.LastStats!.AnalyzedAt.ToUnixTimeMilliseconds(), (long)body!["last_analyzed_epoch_ms"]!);
         Assert.Equal(1, (long)body["row_count"]!);
@@ -262,19 +244,19 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Sanity_ReportsChecksCountersAndHints()
     {
-        var c = _db.CreateCollection("docs", 2);
+        var c = Db.CreateCollection("docs", 2);
         c.Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
-        _db.CreateCollection("empty", 2);
-        _db.CreateMetadataCollection("facts");
+        Db.CreateCollection("empty", 2);
+        Db.CreateMetadataCollection("facts");
 
-        Assert.Equal(200, (await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f } })).Status);
-        var (mismatch, mismatchBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f, 0f } });
+        Assert.Equal(200, (await Http.PostJsonAsync(Client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f } })).Status);
+        var (mismatch, mismatchBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f, 0f } });
         Assert.Equal(400, mismatch);
         Assert.Equal("VELES-004", (string)mismatchBody!["code"]!);
-        Assert.Equal(400, (await Http.PostJsonAsync(_client, "/collections/docs/search/ids", new { vector = new[] { 1f, 0f }, filter = new { lang = "en" } })).Status);
-        Assert.Equal(200, (await Http.PostJsonAsync(_client, "/v1/collections/empty/search", new { vector = new[] { 1f, 0f } })).Status);
+        Assert.Equal(400, (await Http.PostJsonAsync(Client, "/collections/docs/search/ids", new { vector = new[] { 1f, 0f }, filter = new { lang = "en" } })).Status);
+        Assert.Equal(200, (await Http.PostJsonAsync(Client, "/v1/collections/empty/search", new { vector = new[] { 1f, 0f } })).Status);
 
-        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/sanity");
+        var (status, body, _) = await Http.GetAsync(Client, "/v1/collections/docs/sanity");
         Assert.Equal(200, status);
         AssertJson(
             """
@@ -286,12 +268,12 @@ public sealed class AdminEndpointsTests : IAsyncLifetime, IDisposable
             """,
             body);
 
-        var facts = (await Http.GetAsync(_client, "/v1/collections/facts/sanity")).Body!;
+        var facts = (await Http.GetAsync(Client, "/v1/collections/facts/sanity")).Body!;
         Assert.False((bool)facts["checks"]!["dimension_configured"]!);
         Assert.True((bool)facts["is_empty"]!);
         Assert.StartsWith("Collection 'facts' stores no vectors", (string)facts["hints"]![0]!, StringComparison.Ordinal);
-        var empty = (await Http.GetAsync(_client, "/v1/collections/empty/sanity")).Body!;
+        var empty = (await Http.GetAsync(Client, "/v1/collections/empty/sanity")).Body!;
         Assert.Equal("Collection 'empty' is empty: upsert points with POST /collections/empty/points before searching.", (string)empty["hints"]![0]!);
-        await AssertMissing(Http.GetAsync(_client, "/v1/collections/nope/sanity"));
+        await AssertMissing(Http.GetAsync(Client, "/v1/collections/nope/sanity"));
     }
 }

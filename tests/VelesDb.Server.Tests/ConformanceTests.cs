@@ -6,20 +6,15 @@ namespace VelesDb.Server.Tests;
 /// The VelesQL HTTP contract cases C001–C013 (REST spec §2.9) against <c>docs_conformance</c>:
 /// dim 4, cosine, point 1 <c>[1,0,0,0]</c> (tech, doc-1) and point 2 <c>[0,1,0,0]</c> (science, doc-2).
 /// </summary>
-public sealed class ConformanceTests : IAsyncLifetime, IDisposable
+public sealed class ConformanceTests : ServerTest
 {
-    private readonly ServerFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
 
         // Seeded over HTTP, as the original's conformance test does; ids as a number and as a string.
-        var (created, _, _) = await Http.PostJsonAsync(_client, "/v1/collections", new { name = "docs_conformance", dimension = 4, metric = "cosine" });
+        var (created, _, _) = await Http.PostJsonAsync(Client, "/v1/collections", new { name = "docs_conformance", dimension = 4, metric = "cosine" });
         Assert.Equal(201, created);
-        var (upserted, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs_conformance/points", new
+        var (upserted, _, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs_conformance/points", new
         {
             points = new object[]
             {
@@ -28,14 +23,6 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
             },
         });
         Assert.Equal(200, upserted);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
     }
 
     private static void AssertMeta(JsonNode body, int count)
@@ -49,7 +36,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C001_SelectNear_Returns200WithMeta()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new
         {
             query = "SELECT * FROM docs_conformance WHERE vector NEAR $v LIMIT 1",
             @params = new { v = new[] { 1.0, 0, 0, 0 } },
@@ -69,7 +56,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C002_MatchWithoutCollection_Is422MissingCollection()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "MATCH (d:Doc) RETURN d.title LIMIT 5" });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query = "MATCH (d:Doc) RETURN d.title LIMIT 5" });
 
         Assert.Equal(422, status);
         var error = body!["error"]!;
@@ -82,7 +69,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C003_FromMissingCollection_Is404CollectionNotFound()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "SELECT * FROM missing_docs LIMIT 1" });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query = "SELECT * FROM missing_docs LIMIT 1" });
 
         Assert.Equal(404, status);
         var error = body!["error"]!;
@@ -95,7 +82,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C004_Typo_Is400ParseShape()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "SELEC * FROM docs_conformance" });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query = "SELEC * FROM docs_conformance" });
 
         Assert.Equal(400, status);
         var error = body!["error"]!;
@@ -109,7 +96,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C005_MatchWithCollection_Returns200WithMeta()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new
         {
             query = "MATCH (d:Doc) RETURN d.title ORDER BY d.title LIMIT 5",
             collection = "docs_conformance",
@@ -124,7 +111,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C006_AggregateGroupBy_Returns200WithMeta()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/aggregate", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/aggregate", new
         {
             query = "SELECT category, COUNT(*) FROM docs_conformance GROUP BY category ORDER BY category",
         });
@@ -140,7 +127,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C006b_AggregationOnQuery_AnswersTheAggregationShape()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "SELECT COUNT(*) FROM docs_conformance" });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query = "SELECT COUNT(*) FROM docs_conformance" });
 
         Assert.Equal(200, status);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"count":2}"""), body!["result"]));
@@ -153,7 +140,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AggregateWithoutGroupBy_AnswersOneObject()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/aggregate", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/aggregate", new
         {
             query = "SELECT COUNT(*) AS n, MIN(title) AS first FROM docs_conformance WHERE category = $c",
             @params = new { c = "science" },
@@ -169,7 +156,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [InlineData("MATCH (d:Doc) RETURN d.title")]
     public async Task C007_AggregateOfNonAggregate_Is422AggregationError(string query)
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/aggregate", new { query, collection = "docs_conformance" });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/aggregate", new { query, collection = "docs_conformance" });
 
         Assert.Equal(422, status);
         var error = body!["error"]!;
@@ -187,7 +174,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [InlineData("C012", "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS a, RANK() OVER (ORDER BY title DESC) AS b, DENSE_RANK() OVER (ORDER BY category) AS c FROM docs_conformance", "[{\"id\":1,\"a\":1,\"b\":2,\"c\":2},{\"id\":2,\"a\":2,\"b\":1,\"c\":1}]")]
     public async Task C008_C012_WindowFunctions_Return200WithMeta(string id, string query, string expected)
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query });
 
         Assert.True(status == 200, $"{id}: {status} {body}");
         var rows = new JsonArray(Results(body!).OrderBy(r => r!["id"]!.GetValue<int>()).Select(r => r!.DeepClone()).ToArray());
@@ -198,7 +185,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task C013_Ntile_Is400Parse()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "SELECT id, NTILE() OVER () FROM docs_conformance" });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query = "SELECT id, NTILE() OVER () FROM docs_conformance" });
 
         Assert.Equal(400, status);
         Assert.NotNull(body!["error"]!["type"]);
@@ -208,7 +195,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Validation_Is422WithHint()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new
         {
             query = "SELECT * FROM docs_conformance WHERE similarity(vector, $v) > 0.1 OR category = 'tech'",
             @params = new { v = new[] { 1.0, 0, 0, 0 } },
@@ -222,7 +209,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task MutationFailure_Is422MutationError()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new
         {
             query = "INSERT INTO docs_conformance (id, vector, title) VALUES (3, $v, 'doc-3')",
             @params = new { v = new[] { 1.0, 0 } },
@@ -236,7 +223,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task ExecutionFailure_Is422ExecutionError()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new
         {
             query = "SELECT * FROM docs_conformance WHERE vector NEAR $v LIMIT 1",
             @params = new { v = "not a vector" },
@@ -249,7 +236,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task MissingQuery_Is422()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query", new { @params = new { } });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query", new { @params = new { } });
 
         Assert.Equal(422, status);
         Assert.Equal("query", body!["error"]!["details"]!["field"]!.GetValue<string>());
@@ -258,7 +245,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Explain_DescribesThePlan()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query/explain", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query/explain", new
         {
             query = "SELECT * FROM docs_conformance WHERE vector NEAR $v LIMIT 1",
             @params = new { v = new[] { 1.0, 0, 0, 0 } },
@@ -274,7 +261,7 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task ExplainAnalyze_RunsTheQuery()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/query/explain", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/query/explain", new
         {
             query = "SELECT * FROM docs_conformance WHERE category = 'tech'",
             analyze = true,
@@ -287,8 +274,8 @@ public sealed class ConformanceTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Explain_MissingCollection_Is404AndParseErrorIs400()
     {
-        var (missing, body, _) = await Http.PostJsonAsync(_client, "/v1/query/explain", new { query = "SELECT * FROM nope" });
-        var (parse, _, _) = await Http.PostJsonAsync(_client, "/v1/query/explain", new { query = "SELEC 1" });
+        var (missing, body, _) = await Http.PostJsonAsync(Client, "/v1/query/explain", new { query = "SELECT * FROM nope" });
+        var (parse, _, _) = await Http.PostJsonAsync(Client, "/v1/query/explain", new { query = "SELEC 1" });
 
         Assert.Equal(404, missing);
         Assert.Equal("VELESQL_COLLECTION_NOT_FOUND", body!["error"]!["code"]!.GetValue<string>());

@@ -10,24 +10,18 @@ namespace VelesDb.Server.Tests;
 /// The graph routes over one graph <c>g</c>: nodes 1–5 with payloads and edges
 /// 10: 1→2 KNOWS, 11: 2→3 KNOWS, 12: 1→4 LIKES {since: 2020}, 13: 3→5 KNOWS, 14: 4→4 LOOP.
 /// </summary>
-public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
+public sealed class GraphEndpointsTests : ServerTest
 {
-    private readonly ServerFactory _factory = new();
-    private HttpClient _client = null!;
-    private VelesDatabase _db = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _db = await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
-        Assert.Equal(201, (await Http.PostJsonAsync(_client, "/v1/collections", new { name = "g", collection_type = "graph" })).Status);
-        Assert.Equal(201, (await Http.PostJsonAsync(_client, "/v1/collections", new { name = "docs", dimension = 2 })).Status);
+        Assert.Equal(201, (await Http.PostJsonAsync(Client, "/v1/collections", new { name = "g", collection_type = "graph" })).Status);
+        Assert.Equal(201, (await Http.PostJsonAsync(Client, "/v1/collections", new { name = "docs", dimension = 2 })).Status);
         for (var id = 1; id <= 5; id++)
         {
             Assert.Equal(204, (await Put($"/v1/collections/g/graph/nodes/{id}/payload", new { payload = new { name = $"n{id}" } })).Status);
         }
 
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/collections/g/graph/edges/batch", new
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/collections/g/graph/edges/batch", new
         {
             edges = new object[]
             {
@@ -42,41 +36,33 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
         Assert.True(Same("""{"added":5}""", body), body?.ToJsonString());
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
     private static bool Same(string expected, JsonNode? actual) => JsonNode.DeepEquals(JsonNode.Parse(expected), actual);
 
     private static string Code(JsonNode? body) => body!["code"]!.GetValue<string>();
 
     private async Task<(int Status, string Text)> Put(string path, object body)
     {
-        using var response = await _client.PutAsJsonAsync(new Uri(path, UriKind.Relative), body);
+        using var response = await Client.PutAsJsonAsync(new Uri(path, UriKind.Relative), body);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private async Task<(int Status, JsonNode? Body)> Delete(string path)
     {
-        using var response = await _client.DeleteAsync(new Uri(path, UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri(path, UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 
     private async Task<(int Status, JsonNode? Body)> Get(string path)
     {
-        var (status, body, response) = await Http.GetAsync(_client, path);
+        var (status, body, response) = await Http.GetAsync(Client, path);
         response.Dispose();
         return (status, body);
     }
 
     private async Task<(int Status, JsonNode? Body)> Post(string path, object body)
     {
-        var (status, json, response) = await Http.PostJsonAsync(_client, path, body);
+        var (status, json, response) = await Http.PostJsonAsync(Client, path, body);
         response.Dispose();
         return (status, json);
     }
@@ -107,11 +93,11 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AddEdge_Created201WithEmptyBody()
     {
-        using var response = await _client.PostAsJsonAsync(new Uri("/v1/collections/g/graph/edges", UriKind.Relative), new { id = "20", source = 5, target = "1", label = " CITES ", properties = new { w = 1 } });
+        using var response = await Client.PostAsJsonAsync(new Uri("/v1/collections/g/graph/edges", UriKind.Relative), new { id = "20", source = 5, target = "1", label = " CITES ", properties = new { w = 1 } });
         Assert.Equal(201, (int)response.StatusCode);
         Assert.Equal(string.Empty, await response.Content.ReadAsStringAsync());
 
-        var edge = _db.GetCollection("g").GetEdge(20);
+        var edge = Db.GetCollection("g").GetEdge(20);
         Assert.NotNull(edge);
         Assert.Equal((5UL, 1UL, "CITES"), (edge.Source, edge.Target, edge.Label));
         Assert.Equal(1, edge.Properties!.Value.GetProperty("w").GetInt32());
@@ -152,7 +138,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal("VELES-018", Code(notGraphBody));
         Assert.Contains("not a graph collection", notGraphBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        Assert.Equal(5, _db.GetCollection("g").EdgeCount);
+        Assert.Equal(5, Db.GetCollection("g").EdgeCount);
     }
 
     [Fact]
@@ -168,7 +154,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
         });
         Assert.Equal(404, status);
         Assert.Equal("VELES-022", Code(body));
-        Assert.Null(_db.GetCollection("g").GetEdge(40));
+        Assert.Null(Db.GetCollection("g").GetEdge(40));
 
         var (twice, twiceBody) = await Post("/v1/collections/g/graph/edges/batch", new
         {
@@ -192,7 +178,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(201, empty);
         Assert.True(Same("""{"added":0}""", emptyBody));
 
-        Assert.Equal(5, _db.GetCollection("g").EdgeCount);
+        Assert.Equal(5, Db.GetCollection("g").EdgeCount);
     }
 
     [Fact]
@@ -201,7 +187,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
         var (status, body) = await Delete("/v1/collections/g/graph/edges/10");
         Assert.Equal(204, status);
         Assert.Null(body);
-        Assert.Null(_db.GetCollection("g").GetEdge(10));
+        Assert.Null(Db.GetCollection("g").GetEdge(10));
 
         var (again, againBody) = await Delete("/collections/g/graph/edges/10");
         Assert.Equal(404, again);
@@ -268,13 +254,13 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal((204, string.Empty), await Put("/v1/collections/g/graph/nodes/2/payload", new { payload = new { name = "two", tags = new[] { "a" } } }));
         var (_, replaced) = await Get("/v1/collections/g/graph/nodes/2/payload");
         Assert.True(Same("""{"node_id":"2","payload":{"name":"two","tags":["a"]}}""", replaced), replaced?.ToJsonString());
-        Assert.Equal((1, 1), _db.GetCollection("g").NodeDegree(2));
+        Assert.Equal((1, 1), Db.GetCollection("g").NodeDegree(2));
 
         // A new node without a payload can be an edge endpoint.
         Assert.Equal((204, string.Empty), await Put("/v1/collections/g/graph/nodes/6/payload", new { payload = (object?)null }));
         var (_, noPayload) = await Get("/v1/collections/g/graph/nodes/6/payload");
         Assert.True(Same("""{"node_id":"6","payload":null}""", noPayload));
-        using var added = await _client.PostAsJsonAsync(new Uri("/v1/collections/g/graph/edges", UriKind.Relative), new { id = 60, source = 6, target = 1, label = "X" });
+        using var added = await Client.PostAsJsonAsync(new Uri("/v1/collections/g/graph/edges", UriKind.Relative), new { id = 60, source = 6, target = 1, label = "X" });
         Assert.Equal(201, (int)added.StatusCode);
 
         var (missing, missingText) = await Put("/v1/collections/nope/graph/nodes/1/payload", new { payload = 1 });
@@ -385,7 +371,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
 
     private async Task<(int Status, string? MediaType, List<(string Event, JsonNode Data)> Events)> Stream(string path)
     {
-        using var response = await _client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Client.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         var text = await response.Content.ReadAsStringAsync();
         var events = new List<(string, JsonNode)>();
         foreach (var block in text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
@@ -422,7 +408,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
     public async Task TraverseStream_StatsAfterEveryHundredNodes()
     {
         // A star: node 1000 with 150 leaves.
-        var g = _db.GetCollection("g");
+        var g = Db.GetCollection("g");
         g.Upsert([.. Enumerable.Range(1000, 151).Select(i => Point.Metadata((ulong)i, JsonElement.Parse("{}")))]);
         g.AddEdges([.. Enumerable.Range(1, 150).Select(i => new GraphEdge((ulong)(1000 + i), 1000, (ulong)(1000 + i), "LEAF"))]);
 
@@ -475,7 +461,7 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
     public async Task Search_NearestNodesOfAnEmbeddedGraph()
     {
         Assert.Equal(201, (await Post("/v1/collections", new { name = "ge", collection_type = "graph", dimension = 2 })).Status);
-        _db.GetCollection("ge").Upsert([Point.WithJson(1, [1f, 0f], """{"name":"a"}"""), new Point(2, new[] { 0f, 1f })]);
+        Db.GetCollection("ge").Upsert([Point.WithJson(1, [1f, 0f], """{"name":"a"}"""), new Point(2, new[] { 0f, 1f })]);
 
         var (status, body) = await Post("/v1/collections/ge/graph/search", new { vector = new[] { 1f, 0f }, top_k = 1 });
         Assert.Equal(200, status);
@@ -507,11 +493,11 @@ public sealed class GraphEndpointsTests : IAsyncLifetime, IDisposable
     public async Task NodePayload_NewNodeOfAnEmbeddedGraphNeedsItsVector()
     {
         Assert.Equal(201, (await Post("/v1/collections", new { name = "ge", collection_type = "graph", dimension = 2 })).Status);
-        _db.GetCollection("ge").Upsert(new Point(1, new[] { 0.6f, 0.8f }));
+        Db.GetCollection("ge").Upsert(new Point(1, new[] { 0.6f, 0.8f }));
 
         // An existing node keeps its vector.
         Assert.Equal((204, string.Empty), await Put("/v1/collections/ge/graph/nodes/1/payload", new { payload = new { k = "v" } }));
-        var point = _db.GetCollection("ge").Get(1)!;
+        var point = Db.GetCollection("ge").Get(1)!;
         Assert.Equal(new[] { 0.6f, 0.8f }, point.Vector.ToArray());
         Assert.Equal("v", point.Payload!.Value.GetProperty("k").GetString());
 

@@ -4,30 +4,24 @@ using VelesDb.Core.Collections;
 
 namespace VelesDb.Server.Tests;
 
-public sealed class GuardRailTests : IAsyncLifetime, IDisposable
+public sealed class GuardRailTests : ServerTest
 {
     private const string Defaults = """{"max_depth":10,"max_cardinality":100000,"memory_limit_bytes":104857600,"timeout_ms":30000,"rate_limit_qps":100000,"circuit_failure_threshold":5,"circuit_recovery_seconds":30}""";
 
-    private readonly ManualClock _clock = new();
-    private readonly ServerFactory _factory;
-    private HttpClient _client = null!;
-    private VelesDatabase _db = null!;
+    private readonly ManualClock _clock;
 
-    public GuardRailTests() => _factory = new ServerFactory(time: _clock);
-
-    public async Task InitializeAsync()
+    public GuardRailTests()
+        : this(new ManualClock())
     {
-        _db = await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
-        _db.CreateCollection("docs", 2).Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    private GuardRailTests(ManualClock clock)
+        : base(new ServerFactory(time: clock)) => _clock = clock;
 
-    public void Dispose()
+    protected override Task SeedAsync()
     {
-        _client.Dispose();
-        _factory.Dispose();
+        Db.CreateCollection("docs", 2).Upsert(Point.WithJson(1, [1f, 0f], """{"a":1}"""));
+        return Task.CompletedTask;
     }
 
     private sealed class ManualClock : TimeProvider
@@ -43,7 +37,7 @@ public sealed class GuardRailTests : IAsyncLifetime, IDisposable
 
     private async Task<(int Status, JsonNode? Body)> Put(object body)
     {
-        using var response = await _client.PutAsJsonAsync(new Uri("/v1/guardrails", UriKind.Relative), body);
+        using var response = await Client.PutAsJsonAsync(new Uri("/v1/guardrails", UriKind.Relative), body);
         return ((int)response.StatusCode, await Http.ReadAsync(response));
     }
 
@@ -58,14 +52,14 @@ public sealed class GuardRailTests : IAsyncLifetime, IDisposable
             request.Headers.Add("X-Client-Id", client);
         }
 
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         return ((int)response.StatusCode, await Http.ReadAsync(response));
     }
 
     [Fact]
     public async Task Get_ReturnsTheDefaults_Put_MergesTheGivenFields()
     {
-        var (status, body, _) = await Http.GetAsync(_client, "/guardrails");
+        var (status, body, _) = await Http.GetAsync(Client, "/guardrails");
         Assert.Equal(200, status);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Defaults), body), body!.ToJsonString());
 
@@ -73,11 +67,11 @@ public sealed class GuardRailTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, put);
         var expected = Defaults.Replace("\"max_depth\":10", "\"max_depth\":4", StringComparison.Ordinal).Replace("\"timeout_ms\":30000", "\"timeout_ms\":500", StringComparison.Ordinal);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), merged), merged!.ToJsonString());
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), (await Http.GetAsync(_client, "/v1/guardrails")).Body));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), (await Http.GetAsync(Client, "/v1/guardrails")).Body));
 
         // The VelesQL engine takes the new depth as its default.
-        Assert.Equal(4, _db.Guard.Current.MaxDepth);
-        var (query, queryBody, _) = await Http.PostJsonAsync(_client, "/v1/query", new { query = "MATCH (a)-[:KNOWS*1..5]->(b) RETURN b", collection = "docs" });
+        Assert.Equal(4, Db.Guard.Current.MaxDepth);
+        var (query, queryBody, _) = await Http.PostJsonAsync(Client, "/v1/query", new { query = "MATCH (a)-[:KNOWS*1..5]->(b) RETURN b", collection = "docs" });
         Assert.Equal(422, query);
         Assert.Contains("traversal depth limit of 4", (string)queryBody!["error"]!["message"]!, StringComparison.Ordinal);
     }
@@ -93,7 +87,7 @@ public sealed class GuardRailTests : IAsyncLifetime, IDisposable
         var (depth, depthBody) = await Put(new { max_depth = 33 });
         Assert.Equal(400, depth);
         Assert.Equal("Invalid guard-rail max_depth = 33: it must be between 1 and 32.", (string)depthBody!["error"]!);
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Defaults), (await Http.GetAsync(_client, "/v1/guardrails")).Body));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Defaults), (await Http.GetAsync(Client, "/v1/guardrails")).Body));
     }
 
     [Fact]
@@ -121,18 +115,18 @@ public sealed class GuardRailTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, (await Put(new { circuit_failure_threshold = 2, circuit_recovery_seconds = 10 })).Status);
 
         // A success between failures starts the count again: the search records its outcome.
-        _db.Guard.RecordFailure();
+        Db.Guard.RecordFailure();
         Assert.Equal(200, (await Search()).Status);
-        _db.Guard.RecordFailure();
+        Db.Guard.RecordFailure();
         Assert.Equal(200, (await Search()).Status);
 
         // A client error (400 dimension mismatch) is not a failure of the service.
-        _db.Guard.RecordFailure();
+        Db.Guard.RecordFailure();
         Assert.Equal(400, (await Search(dimension: 3)).Status);
         Assert.Equal(200, (await Search()).Status);
 
-        _db.Guard.RecordFailure();
-        _db.Guard.RecordFailure();
+        Db.Guard.RecordFailure();
+        Db.Guard.RecordFailure();
         var (open, body) = await Search();
         Assert.Equal(503, open);
         Assert.Equal("VELES-027", (string)body!["code"]!);

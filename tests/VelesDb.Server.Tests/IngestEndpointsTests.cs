@@ -6,25 +6,11 @@ using VelesDb.Core.Storage;
 
 namespace VelesDb.Server.Tests;
 
-public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
+public sealed class IngestEndpointsTests : ServerTest
 {
-    private readonly ServerFactory _factory = new();
-    private HttpClient _client = null!;
-    private VelesDatabase _db = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _db = await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
-        Assert.Equal(201, (await Http.PostJsonAsync(_client, "/v1/collections", new { name = "docs", dimension = 2 })).Status);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
+        Assert.Equal(201, (await Http.PostJsonAsync(Client, "/v1/collections", new { name = "docs", dimension = 2 })).Status);
     }
 
     private static bool Same(string expected, JsonNode? actual) => JsonNode.DeepEquals(JsonNode.Parse(expected), actual);
@@ -33,7 +19,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
     {
         using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var response = await _client.PostAsync(new Uri(path, UriKind.Relative), content);
+        using var response = await Client.PostAsync(new Uri(path, UriKind.Relative), content);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
@@ -49,7 +35,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, status);
         Assert.True(Same("""{"message":"Points upserted","count":2}""", body), body?.ToJsonString());
 
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         Assert.Equal(2, docs.Count);
         Assert.Equal([0f, 1f], docs.Get(2)!.Vector.ToArray());
 
@@ -82,7 +68,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(404, missing);
         Assert.Equal("VELES-002", missingBody!["code"]!.GetValue<string>());
 
-        Assert.Equal(0, _db.GetCollection("docs").Count);
+        Assert.Equal(0, Db.GetCollection("docs").Count);
     }
 
     [Fact]
@@ -93,7 +79,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         var (status, body) = await PostBytes("/v1/collections/docs/points/raw", Vrb1.Encode(ids, new float[count * 2], 2), "application/octet-stream");
         Assert.Equal(400, status);
         Assert.StartsWith("Batch too large: 100001 points", body!["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(0, _db.GetCollection("docs").Count);
+        Assert.Equal(0, Db.GetCollection("docs").Count);
     }
 
     [Fact]
@@ -117,7 +103,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         // 1 (later replaced by its second line), 2, 6 inserted; "not json", trailing text and the
         // sparse line malformed; id 4 has the wrong dimension.
         Assert.True(Same("""{"message":"Stream processed","inserted":3,"malformed":3,"failed_upserts":1,"network_errors":0}""", body), body?.ToJsonString());
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         Assert.Equal(3, docs.Count);
         Assert.Equal([0.5f, 0.5f], docs.Get(1)!.Vector.ToArray());
         Assert.Null(docs.Get(1)!.Payload);
@@ -137,8 +123,8 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, status);
         Assert.Equal(250, body!["inserted"]!.GetValue<long>());
         Assert.Equal(0, body["malformed"]!.GetValue<long>());
-        Assert.Equal(250, _db.GetCollection("docs").Count);
-        Assert.Equal([1f, 249f], _db.GetCollection("docs").Get(249)!.Vector.ToArray());
+        Assert.Equal(250, Db.GetCollection("docs").Count);
+        Assert.Equal([1f, 249f], Db.GetCollection("docs").Get(249)!.Vector.ToArray());
     }
 
     [Fact]
@@ -153,13 +139,13 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         var (tooLong, tooLongBody) = await PostNdjson("/v1/collections/docs/points/stream", "{\"id\":1,\"vector\":[1,0]}\n" + longLine + "\n{\"id\":3,\"vector\":[1,0]}\n");
         Assert.Equal(413, tooLong);
         Assert.Contains("NDJSON line is longer than", tooLongBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal([1UL], _db.GetCollection("docs").AllIds());
+        Assert.Equal([1UL], Db.GetCollection("docs").AllIds());
     }
 
     private async Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> Send(HttpMethod method, string path, string json)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
     }
@@ -167,7 +153,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Ttl_WritesTheExpiry_AndAnExpiredPointDisappears()
     {
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         docs.Upsert([Point.WithJson(1, [1f, 0f], """{"lang":"fr"}"""), Point.WithJson(2, [0.9f, 0.1f], """{"lang":"fr"}""")]);
 
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -177,7 +163,7 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Null(body);
         response.Dispose();
 
-        var (getStatus, point, _) = await Http.GetAsync(_client, "/v1/collections/docs/points/1");
+        var (getStatus, point, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/1");
         Assert.Equal(200, getStatus);
         Assert.Equal("fr", point!["payload"]!["lang"]!.GetValue<string>());
         Assert.InRange(point["payload"]!["_veles_expires_at"]!.GetValue<long>(), before + 3600, after + 3600);
@@ -187,21 +173,21 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(204, zero);
         zeroResponse.Dispose();
 
-        var (gone, goneBody, _) = await Http.GetAsync(_client, "/v1/collections/docs/points/2");
+        var (gone, goneBody, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/2");
         Assert.Equal(404, gone);
         Assert.Equal("VELES-003", goneBody!["code"]!.GetValue<string>());
 
-        var (_, search, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f }, top_k = 10 });
+        var (_, search, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f }, top_k = 10 });
         Assert.Equal(["1"], search!["results"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
 
-        var (_, scroll, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/points/scroll", new { });
+        var (_, scroll, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/points/scroll", new { });
         Assert.Equal(["1"], scroll!["points"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
     }
 
     [Fact]
     public async Task Ttl_Errors()
     {
-        _db.GetCollection("docs").Upsert([Point.WithJson(4, [1f, 0f], "[1,2]"), new Point(5, new[] { 1f, 0f })]);
+        Db.GetCollection("docs").Upsert([Point.WithJson(4, [1f, 0f], "[1,2]"), new Point(5, new[] { 1f, 0f })]);
 
         var (missingPoint, pointBody, _) = await Send(HttpMethod.Patch, "/v1/collections/docs/points/99/ttl", """{"ttl_seconds":10}""");
         Assert.Equal(404, missingPoint);
@@ -224,29 +210,29 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(400, huge);
         Assert.Equal("VELES-023", hugeBody!["code"]!.GetValue<string>());
 
-        Assert.Null(_db.GetCollection("docs").Get(5)!.Payload);
+        Assert.Null(Db.GetCollection("docs").Get(5)!.Payload);
     }
 
     [Fact]
     public async Task Stream_EnableInsertAndFlush()
     {
-        var (notEnabled, notEnabledBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/stream/insert", new { id = 1, vector = new[] { 1f, 0f } });
+        var (notEnabled, notEnabledBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/stream/insert", new { id = 1, vector = new[] { 1f, 0f } });
         Assert.Equal(409, notEnabled);
         Assert.StartsWith("Streaming not configured", notEnabledBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var (enabled, enabledBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/stream/enable", new { });
+        var (enabled, enabledBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/stream/enable", new { });
         Assert.Equal(200, enabled);
         Assert.True(Same("""{"message":"Streaming enabled","collection":"docs"}""", enabledBody), enabledBody?.ToJsonString());
 
         using (var content = new StringContent("""{"id":"7","vector":[0.5,0.25],"payload":{"k":1}}""", Encoding.UTF8, "application/json"))
-        using (var response = await _client.PostAsync(new Uri("/collections/docs/stream/insert", UriKind.Relative), content))
+        using (var response = await Client.PostAsync(new Uri("/collections/docs/stream/insert", UriKind.Relative), content))
         {
             Assert.Equal(202, (int)response.StatusCode);
             Assert.Empty(await response.Content.ReadAsByteArrayAsync());
         }
 
         // Flush waits for the drain: the accepted point is then written.
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         docs.Flush();
         Assert.Equal([0.5f, 0.25f], docs.Get(7)!.Vector.ToArray());
         Assert.Equal(1, docs.Get(7)!.Payload!.Value.GetProperty("k").GetInt32());
@@ -255,19 +241,19 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Stream_Errors()
     {
-        var (missing, missingBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/nope/stream/enable", new { });
+        var (missing, missingBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/nope/stream/enable", new { });
         Assert.Equal(404, missing);
         Assert.Equal("VELES-002", missingBody!["code"]!.GetValue<string>());
 
-        var (badBatch, badBatchBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/stream/enable", new { batch_size = 0 });
+        var (badBatch, badBatchBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/stream/enable", new { batch_size = 0 });
         Assert.Equal(400, badBatch);
         Assert.Equal("VELES-009", badBatchBody!["code"]!.GetValue<string>());
 
         // One point fills the buffer; the drain holds it (batch of 1000, 60 s interval).
-        var (enabled, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/stream/enable", new { buffer_size = 1, batch_size = 1000, flush_interval_ms = 60_000 });
+        var (enabled, _, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/stream/enable", new { buffer_size = 1, batch_size = 1000, flush_interval_ms = 60_000 });
         Assert.Equal(200, enabled);
 
-        var (wrongDim, wrongDimBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/stream/insert", new { id = 1, vector = new[] { 1f, 0f, 0f } });
+        var (wrongDim, wrongDimBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/stream/insert", new { id = 1, vector = new[] { 1f, 0f, 0f } });
         Assert.Equal(400, wrongDim);
         Assert.Equal("VELES-004", wrongDimBody!["code"]!.GetValue<string>());
 
@@ -275,16 +261,16 @@ public sealed class IngestEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(202, first);
         firstResponse.Dispose();
 
-        var (full, fullBody, fullResponse) = await Http.PostJsonAsync(_client, "/v1/collections/docs/stream/insert", new { id = 2, vector = new[] { 1f, 0f } });
+        var (full, fullBody, fullResponse) = await Http.PostJsonAsync(Client, "/v1/collections/docs/stream/insert", new { id = 2, vector = new[] { 1f, 0f } });
         Assert.Equal(429, full);
         Assert.Equal("1", fullResponse.Headers.GetValues("Retry-After").Single());
         Assert.StartsWith("Stream buffer full", fullBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var (missingInsert, missingInsertBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/nope/stream/insert", new { id = 1, vector = new[] { 1f, 0f } });
+        var (missingInsert, missingInsertBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/nope/stream/insert", new { id = 1, vector = new[] { 1f, 0f } });
         Assert.Equal(404, missingInsert);
         Assert.Equal("VELES-002", missingInsertBody!["code"]!.GetValue<string>());
 
-        _db.GetCollection("docs").Flush();
-        Assert.Equal([1UL], _db.GetCollection("docs").AllIds());
+        Db.GetCollection("docs").Flush();
+        Assert.Equal([1UL], Db.GetCollection("docs").AllIds());
     }
 }

@@ -10,15 +10,11 @@ namespace VelesDb.Server.Tests;
 /// 10: 1→2 KNOWS, 11: 2→3 LIVES_IN, 12: 1→3 LIVES_IN. Graph <c>ge</c> has embeddings:
 /// 1 Ann [1, 0], 2 Bob [0, 1], 3 Oslo [0.6, 0.8], edges 1→3 and 2→3 LIVES_IN.
 /// </summary>
-public sealed class MatchEndpointsTests : IAsyncLifetime, IDisposable
+public sealed class MatchEndpointsTests : ServerTest
 {
-    private readonly ServerFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
+    protected override Task SeedAsync()
     {
-        var db = await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
+        var db = Db;
         var g = db.CreateGraphCollection("g");
         g.Upsert([Node(1, """{"_labels":["Person"],"name":"Ann"}"""), Node(2, """{"_labels":["Person"],"name":"Bob"}"""), Node(3, """{"_labels":["City"],"name":"Oslo"}""")]);
         g.AddEdges([new GraphEdge(10, 1, 2, "KNOWS"), new GraphEdge(11, 2, 3, "LIVES_IN"), new GraphEdge(12, 1, 3, "LIVES_IN")]);
@@ -31,14 +27,7 @@ public sealed class MatchEndpointsTests : IAsyncLifetime, IDisposable
             Point.WithJson(3, [0.6f, 0.8f], """{"_labels":["City"],"name":"Oslo"}"""),
         ]);
         ge.AddEdges([new GraphEdge(10, 1, 3, "LIVES_IN"), new GraphEdge(11, 2, 3, "LIVES_IN")]);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
+        return Task.CompletedTask;
     }
 
     private static Point Node(ulong id, string json) => Point.Metadata(id, JsonElement.Parse(json));
@@ -47,7 +36,7 @@ public sealed class MatchEndpointsTests : IAsyncLifetime, IDisposable
 
     private async Task<(int Status, JsonNode? Body)> Match(string collection, object body, bool legacy = false)
     {
-        var (status, json, response) = await Http.PostJsonAsync(_client, $"{(legacy ? string.Empty : "/v1")}/collections/{collection}/match", body);
+        var (status, json, response) = await Http.PostJsonAsync(Client, $"{(legacy ? string.Empty : "/v1")}/collections/{collection}/match", body);
         response.Dispose();
         return (status, json);
     }

@@ -6,18 +6,12 @@ using VelesDb.Core.Graph;
 
 namespace VelesDb.Server.Tests;
 
-public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
+public sealed class PointEndpointsTests : ServerTest
 {
-    private readonly ServerFactory _factory = new();
-    private HttpClient _client = null!;
-    private VelesDatabase _db = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _db = await _factory.ReadyDatabaseAsync();
-        _client = _factory.CreateClient();
-        Assert.Equal(201, (await Http.PostJsonAsync(_client, "/v1/collections", new { name = "docs", dimension = 2 })).Status);
-        var (status, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/points", new
+        Assert.Equal(201, (await Http.PostJsonAsync(Client, "/v1/collections", new { name = "docs", dimension = 2 })).Status);
+        var (status, _, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/points", new
         {
             points = new object[]
             {
@@ -30,19 +24,11 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
         Assert.Equal(200, status);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
-
     private static bool Same(string expected, JsonNode? actual) => JsonNode.DeepEquals(JsonNode.Parse(expected), actual);
 
     private async Task<(int Status, JsonNode? Body)> Delete(string path)
     {
-        using var response = await _client.DeleteAsync(new Uri(path, UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri(path, UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
     }
@@ -50,18 +36,18 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     private async Task<(int Status, JsonNode? Body)> PostRaw(string path, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync(new Uri(path, UriKind.Relative), content);
+        using var response = await Client.PostAsync(new Uri(path, UriKind.Relative), content);
         return ((int)response.StatusCode, await Http.ReadAsync(response));
     }
 
     [Fact]
     public async Task GetPoint_ReturnsStringIdVectorAndPayload()
     {
-        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/points/1");
+        var (status, body, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/1");
         Assert.Equal(200, status);
         Assert.True(Same("""{"id":"1","vector":[1,0],"payload":{"lang":"fr"}}""", body), body?.ToJsonString());
 
-        var (legacy, noPayload, _) = await Http.GetAsync(_client, "/collections/docs/points/4");
+        var (legacy, noPayload, _) = await Http.GetAsync(Client, "/collections/docs/points/4");
         Assert.Equal(200, legacy);
         Assert.True(Same("""{"id":"4","vector":[0.5,0.5],"payload":null}""", noPayload), noPayload?.ToJsonString());
     }
@@ -69,15 +55,15 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task GetPoint_Errors()
     {
-        var (missingPoint, pointBody, _) = await Http.GetAsync(_client, "/v1/collections/docs/points/99");
+        var (missingPoint, pointBody, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/99");
         Assert.Equal(404, missingPoint);
         Assert.Equal("VELES-003", pointBody!["code"]!.GetValue<string>());
 
-        var (missingCollection, collectionBody, _) = await Http.GetAsync(_client, "/v1/collections/nope/points/1");
+        var (missingCollection, collectionBody, _) = await Http.GetAsync(Client, "/v1/collections/nope/points/1");
         Assert.Equal(404, missingCollection);
         Assert.Equal("VELES-002", collectionBody!["code"]!.GetValue<string>());
 
-        var (badId, _, _) = await Http.GetAsync(_client, "/v1/collections/docs/points/abc");
+        var (badId, _, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/abc");
         Assert.Equal(400, badId);
     }
 
@@ -87,8 +73,8 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
         var (status, body) = await Delete("/v1/collections/docs/points/2");
         Assert.Equal(200, status);
         Assert.True(Same("""{"message":"Point deleted","id":"2"}""", body));
-        Assert.Null(_db.GetCollection("docs").Get(2));
-        Assert.Equal(3, _db.GetCollection("docs").Count);
+        Assert.Null(Db.GetCollection("docs").Get(2));
+        Assert.Equal(3, Db.GetCollection("docs").Count);
 
         var (again, againBody) = await Delete("/v1/collections/docs/points/2");
         Assert.Equal(200, again);
@@ -102,7 +88,7 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Scroll_PagesInIdOrderWithCursor()
     {
-        var (status, first, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/points/scroll", new { batch_size = 3 });
+        var (status, first, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/points/scroll", new { batch_size = 3 });
         Assert.Equal(200, status);
         Assert.True(Same("""
             {"points":[
@@ -136,11 +122,11 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Scroll_Errors()
     {
-        var (zero, zeroBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/points/scroll", new { batch_size = 0 });
+        var (zero, zeroBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/points/scroll", new { batch_size = 0 });
         Assert.Equal(400, zero);
         Assert.StartsWith("batch_size must be between 1 and 10000", zeroBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var (big, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/points/scroll", new { batch_size = 10_001 });
+        var (big, _, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/points/scroll", new { batch_size = 10_001 });
         Assert.Equal(400, big);
 
         var (flat, flatBody) = await PostRaw("/v1/collections/docs/points/scroll", """{"filter":{"lang":"fr"}}""");
@@ -148,7 +134,7 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("Invalid filter: ", flatBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(flatBody["code"]);
 
-        var (missing, missingBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/nope/points/scroll", new { });
+        var (missing, missingBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/nope/points/scroll", new { });
         Assert.Equal(404, missing);
         Assert.Equal("VELES-002", missingBody!["code"]!.GetValue<string>());
     }
@@ -159,7 +145,7 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
         var (status, body) = await PostRaw("/v1/collections/docs/points/delete", """{"ids":[1,"3",77]}""");
         Assert.Equal(200, status);
         Assert.True(Same("""{"message":"Points deleted","collection":"docs","deleted_count":2}""", body), body?.ToJsonString());
-        Assert.Equal([2UL, 4UL], _db.GetCollection("docs").AllIds());
+        Assert.Equal([2UL, 4UL], Db.GetCollection("docs").AllIds());
 
         var (empty, emptyBody) = await PostRaw("/collections/nope/points/delete", """{"ids":[]}""");
         Assert.Equal(200, empty);
@@ -177,7 +163,7 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
         var (big, bigBody) = await PostRaw("/v1/collections/docs/points/delete", tooMany);
         Assert.Equal(400, big);
         Assert.StartsWith("Batch too large", bigBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(4, _db.GetCollection("docs").Count);
+        Assert.Equal(4, Db.GetCollection("docs").Count);
 
         var (noIds, _) = await PostRaw("/v1/collections/docs/points/delete", "{}");
         Assert.Equal(400, noIds);
@@ -189,12 +175,12 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Relations_ListOutgoingEdges()
     {
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         docs.AddEdge(new GraphEdge(10, 1, 2, "CITES", JsonElement.Parse("""{"w":0.5}""")));
         docs.AddEdge(new GraphEdge(11, 1, 3, "KNOWS"));
         docs.AddEdge(new GraphEdge(12, 2, 1, "CITES"));
 
-        var (status, body, _) = await Http.GetAsync(_client, "/v1/collections/docs/points/1/relations");
+        var (status, body, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/1/relations");
         Assert.Equal(200, status);
         Assert.True(Same("""
             {"edges":[
@@ -203,11 +189,11 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
              "count":2}
             """, body), body?.ToJsonString());
 
-        var (none, noneBody, _) = await Http.GetAsync(_client, "/collections/docs/points/4/relations");
+        var (none, noneBody, _) = await Http.GetAsync(Client, "/collections/docs/points/4/relations");
         Assert.Equal(200, none);
         Assert.True(Same("""{"edges":[],"count":0}""", noneBody));
 
-        var (missing, missingBody, _) = await Http.GetAsync(_client, "/v1/collections/nope/points/1/relations");
+        var (missing, missingBody, _) = await Http.GetAsync(Client, "/v1/collections/nope/points/1/relations");
         Assert.Equal(404, missing);
         Assert.Equal("VELES-002", missingBody!["code"]!.GetValue<string>());
     }
@@ -215,7 +201,7 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DeleteRelation_Returns204ThenNotFound()
     {
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         docs.AddEdge(new GraphEdge(10, 1, 2, "CITES"));
 
         var (status, body) = await Delete("/v1/collections/docs/relations/10");
@@ -236,7 +222,7 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DeletePoint_CascadesItsEdges()
     {
-        var docs = _db.GetCollection("docs");
+        var docs = Db.GetCollection("docs");
         docs.AddEdge(new GraphEdge(10, 1, 2, "CITES"));
         Assert.Equal(200, (await Delete("/v1/collections/docs/points/1")).Status);
         Assert.Null(docs.GetEdge(10));
@@ -245,23 +231,23 @@ public sealed class PointEndpointsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task CreateRelation_AssignsIds_AndValidates()
     {
-        var (status, body, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = "2", rel_type = "CITES", properties = new { w = 0.5 } });
+        var (status, body, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/relations", new { source = 1, target = "2", rel_type = "CITES", properties = new { w = 0.5 } });
         Assert.Equal(201, status);
         Assert.True(Same("""{"edge_id":"1"}""", body));
-        var (second, secondBody, _) = await Http.PostJsonAsync(_client, "/collections/docs/relations", new { source = 2, target = 3, rel_type = "CITES" });
+        var (second, secondBody, _) = await Http.PostJsonAsync(Client, "/collections/docs/relations", new { source = 2, target = 3, rel_type = "CITES" });
         Assert.Equal(201, second);
         Assert.True(Same("""{"edge_id":"2"}""", secondBody));
-        Assert.Equal(0.5, _db.GetCollection("docs").GetEdge(1)!.Properties!.Value.GetProperty("w").GetDouble());
+        Assert.Equal(0.5, Db.GetCollection("docs").GetEdge(1)!.Properties!.Value.GetProperty("w").GetDouble());
 
-        var (badProps, badBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = 2, rel_type = "X", properties = new[] { 1 } });
+        var (badProps, badBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/relations", new { source = 1, target = 2, rel_type = "X", properties = new[] { 1 } });
         Assert.Equal(400, badProps);
         Assert.Equal("properties must be an object or null", badBody!["error"]!.GetValue<string>());
-        var (missingNode, nodeBody, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = 99, rel_type = "X" });
+        var (missingNode, nodeBody, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/relations", new { source = 1, target = 99, rel_type = "X" });
         Assert.Equal(404, missingNode);
         Assert.Equal("VELES-022", nodeBody!["code"]!.GetValue<string>());
-        var (missingCollection, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/nope/relations", new { source = 1, target = 2, rel_type = "X" });
+        var (missingCollection, _, _) = await Http.PostJsonAsync(Client, "/v1/collections/nope/relations", new { source = 1, target = 2, rel_type = "X" });
         Assert.Equal(404, missingCollection);
-        var (missingType, _, _) = await Http.PostJsonAsync(_client, "/v1/collections/docs/relations", new { source = 1, target = 2 });
+        var (missingType, _, _) = await Http.PostJsonAsync(Client, "/v1/collections/docs/relations", new { source = 1, target = 2 });
         Assert.Equal(400, missingType);
     }
 }
