@@ -31,7 +31,7 @@ internal static class AdminEndpoints
 
     /// <summary>Whether the collection holds no point.</summary>
     public static IResult Empty(string name, DatabaseHost host) =>
-        With(name, host, c => Results.Json(new IsEmptyResponse(c.Count == 0), ContractsJsonContext.Default.IsEmptyResponse));
+        With(name, host, c => Results.Json(new IsEmptyResponse(c.Count == 0), ContractsJsonContext.Wire.IsEmptyResponse));
 
     /// <summary>The collection's configuration.</summary>
     public static IResult Config(string name, DatabaseHost host) =>
@@ -48,7 +48,7 @@ internal static class AdminEndpoints
                 EmbeddingDimension: c.Kind == CollectionKind.Graph && c.HasVectors ? c.Dimension : null,
                 PqRescoreOversampling: c.HasVectors && c.StorageMode == StorageMode.ProductQuantization ? c.RescoreOversampling : null,
                 HnswParams: c.HasVectors ? new HnswParamsResponse(c.Hnsw.M, c.Hnsw.EfConstruction) : null),
-            ContractsJsonContext.Default.CollectionConfigResponse));
+            ContractsJsonContext.Wire.CollectionConfigResponse));
 
     /// <summary>The <c>code</c> of the 404 for a collection never analyzed (no catalogue code applies).</summary>
     public const string StatsNotFoundCode = "VELES-STATS-NOT-FOUND";
@@ -82,17 +82,17 @@ internal static class AdminEndpoints
 
             return Results.Json(
                 new SanityResponse(c.Name, c.HasVectors ? c.Dimension : 0, MetricName(c), count, count == 0, checks, counters, hints),
-                ContractsJsonContext.Default.SanityResponse);
+                ContractsJsonContext.Wire.SanityResponse);
         });
 
     /// <summary>Computes the collection's statistics (Core <see cref="Collection.Analyze()"/>), kept for <c>GET …/stats</c>.</summary>
     public static IResult Analyze(string name, DatabaseHost host) =>
-        With(name, host, c => Results.Json(ToResponse(c.Analyze()), ContractsJsonContext.Default.CollectionStatsResponse));
+        With(name, host, c => Results.Json(ToResponse(c.Analyze()), ContractsJsonContext.Wire.CollectionStatsResponse));
 
     /// <summary>The statistics of the last analyze; 404 with <see cref="StatsNotFoundCode"/> before any.</summary>
     public static IResult Stats(string name, DatabaseHost host) =>
         With(name, host, c => c.LastStats is { } stats
-            ? Results.Json(ToResponse(stats), ContractsJsonContext.Default.CollectionStatsResponse)
+            ? Results.Json(ToResponse(stats), ContractsJsonContext.Wire.CollectionStatsResponse)
             : ErrorMapping.Flat(StatusCodes.Status404NotFound, $"No stats for '{c.Name}'. Run POST /collections/{c.Name}/analyze first.", StatsNotFoundCode));
 
     private static CollectionStatsResponse ToResponse(CollectionStats s)
@@ -126,7 +126,7 @@ internal static class AdminEndpoints
         With(name, host, c =>
         {
             c.FlushFull();
-            return Results.Json(new FlushResponse("Flushed successfully", c.Name), ContractsJsonContext.Default.FlushResponse);
+            return Results.Json(new FlushResponse("Flushed successfully", c.Name), ContractsJsonContext.Wire.FlushResponse);
         });
 
     /// <summary>Readiness of the collection's vector index.</summary>
@@ -137,7 +137,7 @@ internal static class AdminEndpoints
             var (health, detail) = IndexHealth(c, count);
             return Results.Json(
                 new DiagnosticsResponse(c.HasVectors && count > 0, c.HasVectors && count > 0, c.HasVectors, count, health, detail),
-                ContractsJsonContext.Default.DiagnosticsResponse);
+                ContractsJsonContext.Wire.DiagnosticsResponse);
         });
 
     /// <summary>Rebuilds the vector index without its tombstones (<c>index/rebuild</c> and <c>vacuum</c>).</summary>
@@ -153,13 +153,13 @@ internal static class AdminEndpoints
             }
 
             var dropped = c.RebuildIndex();
-            return Results.Json(new IndexRebuiltResponse(message, c.Name, dropped), ContractsJsonContext.Default.IndexRebuiltResponse);
+            return Results.Json(new IndexRebuiltResponse(message, c.Name, dropped), ContractsJsonContext.Wire.IndexRebuiltResponse);
         });
 
     /// <summary>Renumbers the vector index's nodes in breadth-first order for memory locality.</summary>
     public static IResult ReorderLocality(string name, DatabaseHost host) =>
         With(name, host, c => c.HasVectors
-            ? Results.Json(new LocalityReorderedResponse("Locality reordered", c.Name, c.ReorderForLocality()), ContractsJsonContext.Default.LocalityReorderedResponse)
+            ? Results.Json(new LocalityReorderedResponse("Locality reordered", c.Name, c.ReorderForLocality()), ContractsJsonContext.Wire.LocalityReorderedResponse)
             : ErrorMapping.Flat(
                 StatusCodes.Status400BadRequest,
                 $"Collection '{c.Name}' has no vector index to reorder (it stores no vectors); locality reordering applies to collections with vectors.",
@@ -167,7 +167,7 @@ internal static class AdminEndpoints
 
     /// <summary>Compacts the collection's storage and reports the bytes reclaimed.</summary>
     public static IResult Compact(string name, DatabaseHost host) =>
-        With(name, host, c => Results.Json(new CompactResponse("Storage compacted", c.Name, c.Compact()), ContractsJsonContext.Default.CompactResponse));
+        With(name, host, c => Results.Json(new CompactResponse("Storage compacted", c.Name, c.Compact()), ContractsJsonContext.Wire.CompactResponse));
 
     /// <summary>The lower-cased metric enum name (REST spec §2.6: <c>dotproduct</c>, not an alias).</summary>
     public static string MetricName(Collection c) => c.Metric.ToString().ToLowerInvariant();

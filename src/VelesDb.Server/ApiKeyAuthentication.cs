@@ -38,7 +38,7 @@ internal sealed class ApiKeyAuthentication
             return _next(context);
         }
 
-        return Results.Json(new AuthError("Unauthorized", failure), ContractsJsonContext.Default.AuthError, statusCode: StatusCodes.Status401Unauthorized)
+        return Results.Json(new AuthError("Unauthorized", failure), ContractsJsonContext.Wire.AuthError, statusCode: StatusCodes.Status401Unauthorized)
             .ExecuteAsync(context);
     }
 

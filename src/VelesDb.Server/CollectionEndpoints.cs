@@ -30,7 +30,7 @@ internal static class CollectionEndpoints
     public static IResult List(DatabaseHost host) =>
         Results.Json(
             new CollectionListResponse(host.Database.ListCollections().Select(c => c.Name).ToList()),
-            ContractsJsonContext.Default.CollectionListResponse);
+            ContractsJsonContext.Wire.CollectionListResponse);
 
     /// <summary>Creates a vector, graph or metadata-only collection.</summary>
     public static IResult Create(CreateCollectionRequest body, DatabaseHost host)
@@ -78,7 +78,7 @@ internal static class CollectionEndpoints
 
         return Results.Json(
             new CollectionCreatedResponse("Collection created", body.Name!, type, []),
-            ContractsJsonContext.Default.CollectionCreatedResponse,
+            ContractsJsonContext.Wire.CollectionCreatedResponse,
             statusCode: StatusCodes.Status201Created);
     }
 
@@ -102,7 +102,7 @@ internal static class CollectionEndpoints
                 collection.Metric.ToString().ToLowerInvariant(),
                 collection.Count,
                 collection.StorageMode.ToString().ToLowerInvariant()),
-            ContractsJsonContext.Default.CollectionInfoResponse);
+            ContractsJsonContext.Wire.CollectionInfoResponse);
     }
 
     /// <summary>Deletes a collection and its files.</summary>
@@ -117,7 +117,7 @@ internal static class CollectionEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new CollectionMessageResponse("Collection deleted", name), ContractsJsonContext.Default.CollectionMessageResponse);
+        return Results.Json(new CollectionMessageResponse("Collection deleted", name), ContractsJsonContext.Wire.CollectionMessageResponse);
     }
 
     /// <summary>Inserts or replaces points.</summary>
@@ -149,7 +149,7 @@ internal static class CollectionEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new UpsertPointsResponse("Points upserted", points.Count), ContractsJsonContext.Default.UpsertPointsResponse);
+        return Results.Json(new UpsertPointsResponse("Points upserted", points.Count), ContractsJsonContext.Wire.UpsertPointsResponse);
     }
 
     /// <summary>

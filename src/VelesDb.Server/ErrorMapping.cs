@@ -35,11 +35,11 @@ internal static class ErrorMapping
 
     /// <summary>A flat (shape A) response.</summary>
     public static IResult Flat(int status, string message, string? code = null) =>
-        Results.Json(new FlatError(message, code), ContractsJsonContext.Default.FlatError, statusCode: status);
+        Results.Json(new FlatError(message, code), ContractsJsonContext.Wire.FlatError, statusCode: status);
 
     /// <summary>A VelesQL semantic (shape B) response.</summary>
     public static IResult VelesQl(int status, string code, string message, string hint, JsonObject? details = null) =>
-        Results.Json(new VelesQlErrorResponse(new VelesQlError(code, message, hint, details)), ContractsJsonContext.Default.VelesQlErrorResponse, statusCode: status);
+        Results.Json(new VelesQlErrorResponse(new VelesQlError(code, message, hint, details)), ContractsJsonContext.Wire.VelesQlErrorResponse, statusCode: status);
 
     /// <summary>
     /// A core error raised by <c>/query</c>, <c>/aggregate</c> or <c>/query/explain</c>, as the REST
@@ -108,7 +108,7 @@ internal static class ErrorMapping
         var type = e.InnerException is VelesQLParseException parse ? parse.Kind.ToString() : nameof(ParseErrorKind.ComplexityLimit);
         return Results.Json(
             new ParseErrorResponse(new ParseError(type, e.Message, position, fragment)),
-            ContractsJsonContext.Default.ParseErrorResponse,
+            ContractsJsonContext.Wire.ParseErrorResponse,
             statusCode: StatusCodes.Status400BadRequest);
     }
 }

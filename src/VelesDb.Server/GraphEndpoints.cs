@@ -99,12 +99,12 @@ internal static class GraphEndpoints
             }
 
             c.AddEdges(edges);
-            return Results.Json(new EdgesAddedResponse(edges.Count), ContractsJsonContext.Default.EdgesAddedResponse, statusCode: StatusCodes.Status201Created);
+            return Results.Json(new EdgesAddedResponse(edges.Count), ContractsJsonContext.Wire.EdgesAddedResponse, statusCode: StatusCodes.Status201Created);
         });
 
     /// <summary>The number of edges.</summary>
     public static IResult CountEdges(string name, DatabaseHost host) =>
-        Run(name, host, c => Results.Json(new EdgeCountResponse(c.EdgeCount), ContractsJsonContext.Default.EdgeCountResponse));
+        Run(name, host, c => Results.Json(new EdgeCountResponse(c.EdgeCount), ContractsJsonContext.Wire.EdgeCountResponse));
 
     /// <summary>Removes one edge; 204, or 404 VELES-020 when there is none with that id.</summary>
     public static IResult RemoveEdge(string name, ulong edgeId, DatabaseHost host) =>
@@ -120,7 +120,7 @@ internal static class GraphEndpoints
         Run(name, host, c =>
         {
             var ids = c.AllIds();
-            return Results.Json(new NodeListResponse(ids, ids.Count), ContractsJsonContext.Default.NodeListResponse);
+            return Results.Json(new NodeListResponse(ids, ids.Count), ContractsJsonContext.Wire.NodeListResponse);
         });
 
     /// <summary>The edges of one node: outgoing (default), incoming or both, optionally with one label.</summary>
@@ -162,7 +162,7 @@ internal static class GraphEndpoints
 
     /// <summary>The payload of a node; <c>payload: null</c> when the node has none or does not exist.</summary>
     public static IResult GetPayload(string name, ulong nodeId, DatabaseHost host) =>
-        Run(name, host, c => Results.Json(new NodePayloadResponse(nodeId, c.Get(nodeId)?.Payload), ContractsJsonContext.Default.NodePayloadResponse));
+        Run(name, host, c => Results.Json(new NodePayloadResponse(nodeId, c.Get(nodeId)?.Payload), ContractsJsonContext.Wire.NodePayloadResponse));
 
     /// <summary>Stores a node's payload, creating the node; 204.</summary>
     public static IResult PutPayload(string name, ulong nodeId, NodePayloadRequest body, DatabaseHost host) =>
@@ -177,7 +177,7 @@ internal static class GraphEndpoints
         Run(name, host, c =>
         {
             var (inDegree, outDegree) = c.NodeDegree(nodeId);
-            return Results.Json(new NodeDegreeResponse(inDegree, outDegree), ContractsJsonContext.Default.NodeDegreeResponse);
+            return Results.Json(new NodeDegreeResponse(inDegree, outDegree), ContractsJsonContext.Wire.NodeDegreeResponse);
         });
 
     /// <summary>A breadth- or depth-first traversal from one node.</summary>
@@ -259,7 +259,7 @@ internal static class GraphEndpoints
         return Run(name, host, c =>
         {
             var hits = c.Search(vector, body.TopK ?? DefaultTopK);
-            return Results.Json(new SearchResponse([.. hits.Select(h => new SearchHit(h.Id, h.Score, h.Payload))]), ContractsJsonContext.Default.SearchResponse);
+            return Results.Json(new SearchResponse([.. hits.Select(h => new SearchHit(h.Id, h.Score, h.Payload))]), ContractsJsonContext.Wire.SearchResponse);
         });
     }
 
@@ -321,7 +321,7 @@ internal static class GraphEndpoints
 
         return Results.Json(
             new TraverseResponse(hits, outcome.Results.Count > limit, new TraversalStats(outcome.NodesVisited, depthReached)),
-            ContractsJsonContext.Default.TraverseResponse);
+            ContractsJsonContext.Wire.TraverseResponse);
     }
 
     /// <summary>Reads <c>bfs</c> (the default) or <c>dfs</c>; anything else is a 400 VELES-009.</summary>
@@ -368,7 +368,7 @@ internal static class GraphEndpoints
     private static IResult Edges(IReadOnlyList<GraphEdge> edges) =>
         Results.Json(
             new GraphEdgesResponse([.. edges.Select(e => new GraphEdgeResponse(e.Id, e.Source, e.Target, e.Label, e.Properties))], edges.Count),
-            ContractsJsonContext.Default.GraphEdgesResponse);
+            ContractsJsonContext.Wire.GraphEdgesResponse);
 
     private static IResult BadRequest(string message) => ErrorMapping.Flat(StatusCodes.Status400BadRequest, message);
 
@@ -400,16 +400,16 @@ internal static class GraphEndpoints
                 var depth = 0;
                 foreach (var r in _outcome.Results)
                 {
-                    await Send(response, "node", new TraversalNodeEvent(r.TargetId, r.Depth, r.Path), ContractsJsonContext.Default.TraversalNodeEvent, aborted).ConfigureAwait(false);
+                    await Send(response, "node", new TraversalNodeEvent(r.TargetId, r.Depth, r.Path), ContractsJsonContext.Wire.TraversalNodeEvent, aborted).ConfigureAwait(false);
                     sent++;
                     depth = Math.Max(depth, r.Depth);
                     if (sent % StatsEvery == 0)
                     {
-                        await Send(response, "stats", new TraversalStatsEvent(sent, ElapsedMs()), ContractsJsonContext.Default.TraversalStatsEvent, aborted).ConfigureAwait(false);
+                        await Send(response, "stats", new TraversalStatsEvent(sent, ElapsedMs()), ContractsJsonContext.Wire.TraversalStatsEvent, aborted).ConfigureAwait(false);
                     }
                 }
 
-                await Send(response, "done", new TraversalDoneEvent(sent, depth, ElapsedMs()), ContractsJsonContext.Default.TraversalDoneEvent, aborted).ConfigureAwait(false);
+                await Send(response, "done", new TraversalDoneEvent(sent, depth, ElapsedMs()), ContractsJsonContext.Wire.TraversalDoneEvent, aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {

@@ -16,7 +16,7 @@ internal static class GuardRailEndpoints
 
     /// <summary>The guard-rails now.</summary>
     public static IResult Get(DatabaseHost host) =>
-        Results.Json(ToBody(host.Database.Guard.Current), ContractsJsonContext.Default.GuardRailsBody);
+        Results.Json(ToBody(host.Database.Guard.Current), ContractsJsonContext.Wire.GuardRailsBody);
 
     /// <summary>Merges the given fields into the guard-rails (400 VELES-009 on a bad value; nothing changes then) and answers them all.</summary>
     public static IResult Put(GuardRailsBody body, DatabaseHost host)
@@ -40,7 +40,7 @@ internal static class GuardRailEndpoints
                 CircuitFailureThreshold = (int?)body.CircuitFailureThreshold ?? current.CircuitFailureThreshold,
                 CircuitRecoverySeconds = body.CircuitRecoverySeconds ?? current.CircuitRecoverySeconds,
             });
-            return Results.Json(ToBody(updated), ContractsJsonContext.Default.GuardRailsBody);
+            return Results.Json(ToBody(updated), ContractsJsonContext.Wire.GuardRailsBody);
         }
         catch (VelesDbException e)
         {

@@ -25,7 +25,7 @@ internal static class IndexEndpoints
         AdminEndpoints.With(name, host, c =>
         {
             var indexes = c.ListPropertyIndexes().Select(ToResponse).ToList();
-            return Results.Json(new IndexListResponse(indexes, indexes.Count), ContractsJsonContext.Default.IndexListResponse);
+            return Results.Json(new IndexListResponse(indexes, indexes.Count), ContractsJsonContext.Wire.IndexListResponse);
         });
 
     /// <summary>Creates a hash (default) or range index on (label, property); 201 with the new index.</summary>
@@ -61,14 +61,14 @@ internal static class IndexEndpoints
             }
 
             var info = c.ListPropertyIndexes().First(i => i.Label == body.Label && i.Property == body.Property && i.Kind == kind);
-            return Results.Json(ToResponse(info), ContractsJsonContext.Default.IndexResponse, statusCode: StatusCodes.Status201Created);
+            return Results.Json(ToResponse(info), ContractsJsonContext.Wire.IndexResponse, statusCode: StatusCodes.Status201Created);
         });
     }
 
     /// <summary>Drops the hash and range indexes on (label, property).</summary>
     public static IResult Drop(string name, string label, string property, DatabaseHost host) =>
         AdminEndpoints.With(name, host, c => c.DropPropertyIndex(label, property)
-            ? Results.Json(new IndexDeletedResponse("Index deleted", label, property), ContractsJsonContext.Default.IndexDeletedResponse)
+            ? Results.Json(new IndexDeletedResponse("Index deleted", label, property), ContractsJsonContext.Wire.IndexDeletedResponse)
             : ErrorMapping.Flat(
                 StatusCodes.Status404NotFound,
                 $"Index on {label}.{property} not found in collection '{c.Name}'; GET /collections/{c.Name}/indexes lists the existing ones.",

@@ -52,7 +52,7 @@ internal static class IngestEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new StreamEnabledResponse("Streaming enabled", name), ContractsJsonContext.Default.StreamEnabledResponse);
+        return Results.Json(new StreamEnabledResponse("Streaming enabled", name), ContractsJsonContext.Wire.StreamEnabledResponse);
     }
 
     /// <summary>
@@ -164,7 +164,7 @@ internal static class IngestEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new UpsertPointsResponse("Points upserted", batch.Count), ContractsJsonContext.Default.UpsertPointsResponse);
+        return Results.Json(new UpsertPointsResponse("Points upserted", batch.Count), ContractsJsonContext.Wire.UpsertPointsResponse);
     }
 
     /// <summary>
@@ -243,7 +243,7 @@ internal static class IngestEndpoints
         ingest.Flush();
         return Results.Json(
             new StreamProcessedResponse("Stream processed", ingest.Inserted, ingest.Malformed, ingest.FailedUpserts, ingest.NetworkErrors),
-            ContractsJsonContext.Default.StreamProcessedResponse);
+            ContractsJsonContext.Wire.StreamProcessedResponse);
     }
 
     private static IResult LineTooLong() =>
@@ -295,7 +295,7 @@ internal static class IngestEndpoints
                     return;
                 }
 
-                request = JsonSerializer.Deserialize(ref reader, ContractsJsonContext.Default.PointRequest);
+                request = JsonSerializer.Deserialize(ref reader, ContractsJsonContext.Wire.PointRequest);
                 if (reader.Read())
                 {
                     // Something follows the point on the same line.

@@ -55,7 +55,7 @@ internal static class MatchEndpoints
         var tookMs = (long)Math.Round(result.Elapsed.TotalMilliseconds, MidpointRounding.AwayFromZero);
         return Results.Json(
             new MatchResponse(rows, tookMs, rows.Count, new MatchMeta(QueryMeta.ContractVersion)),
-            ContractsJsonContext.Default.MatchResponse);
+            ContractsJsonContext.Wire.MatchResponse);
     }
 
     private static IResult QueryError(string message) =>

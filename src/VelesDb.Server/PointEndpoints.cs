@@ -49,7 +49,7 @@ internal static class PointEndpoints
                 StatusCodes.Status404NotFound,
                 $"Point {id} not found in collection '{name}'. Check the id, or upsert the point first (POST /collections/{name}/points).",
                 VelesDbException.Format(VelesDbErrorCode.PointNotFound))
-            : Results.Json(ToResponse(point), ContractsJsonContext.Default.PointResponse);
+            : Results.Json(ToResponse(point), ContractsJsonContext.Wire.PointResponse);
     }
 
     /// <summary>Deletes one point (and its edges); an absent id is not an error.</summary>
@@ -64,7 +64,7 @@ internal static class PointEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new PointDeletedResponse("Point deleted", id), ContractsJsonContext.Default.PointDeletedResponse);
+        return Results.Json(new PointDeletedResponse("Point deleted", id), ContractsJsonContext.Wire.PointDeletedResponse);
     }
 
     /// <summary>A page of points in ascending id order, optionally filtered.</summary>
@@ -101,7 +101,7 @@ internal static class PointEndpoints
 
         return Results.Json(
             new ScrollResponse(page.Points.Select(ToResponse).ToList(), page.NextCursor),
-            ContractsJsonContext.Default.ScrollResponse);
+            ContractsJsonContext.Wire.ScrollResponse);
     }
 
     /// <summary>Deletes points by id (and their edges); absent ids are skipped.</summary>
@@ -115,7 +115,7 @@ internal static class PointEndpoints
 
         if (ids.Count == 0)
         {
-            return Results.Json(new DeletePointsResponse("No points to delete", name, 0), ContractsJsonContext.Default.DeletePointsResponse);
+            return Results.Json(new DeletePointsResponse("No points to delete", name, 0), ContractsJsonContext.Wire.DeletePointsResponse);
         }
 
         if (ids.Count > MaxDeleteBatch)
@@ -133,7 +133,7 @@ internal static class PointEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new DeletePointsResponse("Points deleted", name, deleted), ContractsJsonContext.Default.DeletePointsResponse);
+        return Results.Json(new DeletePointsResponse("Points deleted", name, deleted), ContractsJsonContext.Wire.DeletePointsResponse);
     }
 
     /// <summary>Adds one edge under a new id (Core assigns it); 201 <c>{edge_id}</c>.</summary>
@@ -160,7 +160,7 @@ internal static class PointEndpoints
             return ErrorMapping.Flat(e);
         }
 
-        return Results.Json(new RelationCreatedResponse(id), ContractsJsonContext.Default.RelationCreatedResponse, statusCode: StatusCodes.Status201Created);
+        return Results.Json(new RelationCreatedResponse(id), ContractsJsonContext.Wire.RelationCreatedResponse, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Removes one edge; 204 when it existed, 404 VELES-020 when not.</summary>
@@ -199,7 +199,7 @@ internal static class PointEndpoints
 
         return Results.Json(
             new RelationsResponse(edges.Select(e => new RelationResponse(e.Id, e.Source, e.Target, e.Label, e.Properties)).ToList(), edges.Count),
-            ContractsJsonContext.Default.RelationsResponse);
+            ContractsJsonContext.Wire.RelationsResponse);
     }
 
     private static PointResponse ToResponse(Point point) => new(point.Id, point.Vector.ToArray(), point.Payload);

@@ -72,7 +72,7 @@ internal static class QueryEndpoints
         {
             var plan = host.Database.Explain(body.Query!, Parameters(body.Params), body.Analyze, new QueryOptions { Cancellation = aborted });
             metrics.QueryExecuted("EXPLAIN", null);
-            return Results.Json(plan, ContractsJsonContext.Default.JsonObject);
+            return Results.Json(plan, ContractsJsonContext.Wire.JsonObject);
         }
         catch (VelesDbException e)
         {
@@ -103,7 +103,7 @@ internal static class QueryEndpoints
             (long)Math.Round(elapsed, MidpointRounding.AwayFromZero),
             result.Rows.Count,
             new QueryMeta(QueryMeta.ContractVersion, result.Rows.Count));
-        return Results.Json(response, ContractsJsonContext.Default.QueryResponse);
+        return Results.Json(response, ContractsJsonContext.Wire.QueryResponse);
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ internal static class QueryEndpoints
         }
 
         var response = new AggregationResponse(answer, result.Elapsed.TotalMilliseconds, new QueryMeta(QueryMeta.ContractVersion, count));
-        return Results.Json(response, ContractsJsonContext.Default.AggregationResponse);
+        return Results.Json(response, ContractsJsonContext.Wire.AggregationResponse);
     }
 
     private static JsonNode Detached(JsonObject row) => row.Parent is null ? row : row.DeepClone();

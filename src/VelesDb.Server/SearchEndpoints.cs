@@ -121,7 +121,7 @@ internal static class SearchEndpoints
 
             return Results.Json(
                 new BatchSearchResponse(results, Stopwatch.GetElapsedTime(started).TotalMilliseconds),
-                ContractsJsonContext.Default.BatchSearchResponse);
+                ContractsJsonContext.Wire.BatchSearchResponse);
         });
 
     /// <summary>Several query vectors fused into one ranking, with payloads.</summary>
@@ -203,7 +203,7 @@ internal static class SearchEndpoints
                 options: new SearchOptions { Filter = filter, Cancellation = aborted });
             return Results.Json(
                 new SearchResponse([.. hits.Select(h => new SearchHit(h.Id, h.Score, h.Payload))]),
-                ContractsJsonContext.Default.SearchResponse);
+                ContractsJsonContext.Wire.SearchResponse);
         });
 
     /// <summary>The longest timeout honoured; larger values wait this long (about 24.8 days).</summary>
@@ -283,12 +283,12 @@ internal static class SearchEndpoints
     private static IResult BadRequest(string message) => ErrorMapping.Flat(StatusCodes.Status400BadRequest, message);
 
     private static IResult Hits(IReadOnlyList<SearchResult> hits) =>
-        Results.Json(new SearchResponse(ToHits(hits)), ContractsJsonContext.Default.SearchResponse);
+        Results.Json(new SearchResponse(ToHits(hits)), ContractsJsonContext.Wire.SearchResponse);
 
     private static List<SearchHit> ToHits(IReadOnlyList<SearchResult> hits) => [.. hits.Select(h => new SearchHit(h.Id, h.Score, h.Payload))];
 
     private static IResult Ids(IReadOnlyList<ScoredId> hits) =>
-        Results.Json(new SearchIdsResponse([.. hits.Select(h => new ScoredHit(h.Id, h.Score))]), ContractsJsonContext.Default.SearchIdsResponse);
+        Results.Json(new SearchIdsResponse([.. hits.Select(h => new ScoredHit(h.Id, h.Score))]), ContractsJsonContext.Wire.SearchIdsResponse);
 
     /// <summary>Parses an optional filter; false with a "Invalid filter: …" message (no code) when it is not one.</summary>
     private static bool TryFilter(JsonElement? element, out Filter? filter, out string message)

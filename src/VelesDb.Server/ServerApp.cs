@@ -34,6 +34,7 @@ internal static partial class ServerApp
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.MaxDepth = 64;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -114,10 +115,10 @@ internal static partial class ServerApp
     /// <summary>The route table, mapped once under <c>/v1</c> and once unprefixed.</summary>
     private static void MapRoutes(RouteGroupBuilder routes)
     {
-        routes.MapGet("/health", static () => Results.Json(new HealthResponse("ok", Version), ContractsJsonContext.Default.HealthResponse));
+        routes.MapGet("/health", static () => Results.Json(new HealthResponse("ok", Version), ContractsJsonContext.Wire.HealthResponse));
         routes.MapGet("/ready", static (DatabaseHost host) => host.IsReady
-            ? Results.Json(new HealthResponse("ready", Version), ContractsJsonContext.Default.HealthResponse)
-            : Results.Json(new HealthResponse("not_ready", Version), ContractsJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable));
+            ? Results.Json(new HealthResponse("ready", Version), ContractsJsonContext.Wire.HealthResponse)
+            : Results.Json(new HealthResponse("not_ready", Version), ContractsJsonContext.Wire.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable));
         CollectionEndpoints.Map(routes);
         QueryEndpoints.Map(routes);
         PointEndpoints.Map(routes);

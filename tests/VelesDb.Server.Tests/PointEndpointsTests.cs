@@ -53,6 +53,23 @@ public sealed class PointEndpointsTests : ServerTest
     }
 
     [Fact]
+    public async Task Responses_WriteTextAsUtf8_NotAsEscapes()
+    {
+        Db.GetCollection("docs").Upsert(Point.WithJson(5, [1f, 0f], """{"t":"café 東京 <b> 'x'"}"""));
+
+        using var point = await Client.GetAsync(new Uri("/v1/collections/docs/points/5", UriKind.Relative));
+        Assert.Contains("""{"t":"café 東京 <b> 'x'"}""", await point.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var content = new StringContent("""{"query":"SELECT * FROM docs WHERE id = 5"}""", Encoding.UTF8, "application/json");
+        using var rows = await Client.PostAsync(new Uri("/v1/query", UriKind.Relative), content);
+        Assert.Contains("""café 東京 <b> 'x'""", await rows.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Error messages too: an apostrophe stays an apostrophe.
+        using var missing = await Client.GetAsync(new Uri("/v1/collections/nope/points/1", UriKind.Relative));
+        Assert.Contains("Collection 'nope'", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetPoint_Errors()
     {
         var (missingPoint, pointBody, _) = await Http.GetAsync(Client, "/v1/collections/docs/points/99");
