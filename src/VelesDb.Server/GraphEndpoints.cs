@@ -126,8 +126,14 @@ internal static class GraphEndpoints
     /// <summary>The edges of one node: outgoing (default), incoming or both, optionally with one label.</summary>
     public static IResult NodeEdges(string name, ulong nodeId, string? direction, string? label, DatabaseHost host)
     {
-        var which = (direction ?? "out").Trim().ToLowerInvariant();
-        if (which is not ("out" or "outgoing" or "in" or "incoming" or "both"))
+        TraversalDirection? which = (direction ?? "out").Trim().ToLowerInvariant() switch
+        {
+            "out" or "outgoing" => TraversalDirection.Outgoing,
+            "in" or "incoming" => TraversalDirection.Incoming,
+            "both" => TraversalDirection.Both,
+            _ => null,
+        };
+        if (which is not { } chosen)
         {
             return ErrorMapping.Flat(
                 StatusCodes.Status400BadRequest,
@@ -136,28 +142,7 @@ internal static class GraphEndpoints
         }
 
         var only = string.IsNullOrEmpty(label) ? null : label;
-        return Run(name, host, c =>
-        {
-            var edges = new List<GraphEdge>();
-            if (which is "out" or "outgoing" or "both")
-            {
-                edges.AddRange(c.GetOutgoingEdges(nodeId, only));
-            }
-
-            if (which is "in" or "incoming" or "both")
-            {
-                foreach (var edge in c.GetIncomingEdges(nodeId, only))
-                {
-                    // A self-loop is both outgoing and incoming: list it once.
-                    if (which != "both" || edge.Source != nodeId)
-                    {
-                        edges.Add(edge);
-                    }
-                }
-            }
-
-            return Edges(edges);
-        });
+        return Run(name, host, c => Edges(c.GetNodeEdges(nodeId, chosen, only)));
     }
 
     /// <summary>The payload of a node; <c>payload: null</c> when the node has none or does not exist.</summary>

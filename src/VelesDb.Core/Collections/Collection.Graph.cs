@@ -140,6 +140,18 @@ public sealed partial class Collection
     /// <summary>Edges arriving at <paramref name="node"/> (optionally with one label), in insertion order.</summary>
     public IReadOnlyList<GraphEdge> GetIncomingEdges(ulong node, string? label = null) => ReadGraph(store => store.GetIncoming(node, label));
 
+    /// <summary>
+    /// The edges of <paramref name="node"/> in one direction (optionally with one label): outgoing,
+    /// incoming, or both — outgoing first, then incoming, a self-loop listed once — read under one lock.
+    /// </summary>
+    public IReadOnlyList<GraphEdge> GetNodeEdges(ulong node, TraversalDirection direction, string? label = null) =>
+        ReadGraph<IReadOnlyList<GraphEdge>>(store => direction switch
+        {
+            TraversalDirection.Outgoing => store.GetOutgoing(node, label),
+            TraversalDirection.Incoming => store.GetIncoming(node, label),
+            _ => [.. store.GetOutgoing(node, label), .. store.GetIncoming(node, label).Where(e => e.Source != node)],
+        });
+
     /// <summary>Every edge (optionally with one label), by ascending id.</summary>
     public IReadOnlyList<GraphEdge> GetEdges(string? label = null) => ReadGraph(store => store.GetEdges(label));
 

@@ -19,6 +19,21 @@ public class GraphCollectionTests
         new(id, s, t, label, JsonElement.Parse($$"""{"w":{{id}}}"""));
 
     [Fact]
+    public void GetNodeEdges_ByDirection_ListsASelfLoopOnce()
+    {
+        using var dir = new TempDirectory();
+        using var db = VelesDatabase.Open(dir.Path);
+        var c = Nodes(db, 4);
+        c.AddEdges([E(10, 1, 2), E(11, 3, 1), E(12, 1, 1, "SELF"), E(13, 1, 4, "LIKES")]);
+
+        Assert.Equal([10UL, 12UL, 13UL], c.GetNodeEdges(1, TraversalDirection.Outgoing).Select(e => e.Id));
+        Assert.Equal([11UL, 12UL], c.GetNodeEdges(1, TraversalDirection.Incoming).Select(e => e.Id));
+        Assert.Equal([10UL, 12UL, 13UL, 11UL], c.GetNodeEdges(1, TraversalDirection.Both).Select(e => e.Id));
+        Assert.Equal([13UL], c.GetNodeEdges(1, TraversalDirection.Both, "LIKES").Select(e => e.Id));
+        Assert.Empty(c.GetNodeEdges(99, TraversalDirection.Both));
+    }
+
+    [Fact]
     public void Edges_AddQueryTraverse()
     {
         using var dir = new TempDirectory();
